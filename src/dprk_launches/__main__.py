@@ -1,0 +1,112 @@
+"""Command line: python -m dprk_launches {data, summary, reports, events check, dictionary}."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import config
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    """Fetch and verify every source, then write the processed tables."""
+    from .processed import build_processed
+
+    for name, path in build_processed(progress=not args.quiet).items():
+        print(f"{name}: {config.display_path(path)}")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Print counts per year in both units, events per category and data versions."""
+    from .summary import summary
+
+    result = summary()
+    if args.json:
+        print(json.dumps(result, indent=2, sort_keys=True))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    """Build the HTML reports (papermill -> nbconvert), in parallel and incrementally."""
+    from .reports import build_reports
+
+    return build_reports(jobs=args.jobs, only=args.only, force=args.force)
+
+
+def cmd_events_check(args: argparse.Namespace) -> int:
+    """Validate a user's events file or folder against the catalogue rules."""
+    from .events import check_file
+    from .schemas import DataError
+
+    try:
+        problems = check_file(args.path)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for p in problems:
+        print(f"{p.file} row {p.row}, column '{p.column}': {p.reason} (value {p.value!r})")
+    if problems:
+        print(f"{len(problems)} problem(s) found; nothing was loaded.", file=sys.stderr)
+        return 1
+    print(f"{args.path}: OK")
+    return 0
+
+
+def cmd_dictionary(args: argparse.Namespace) -> int:
+    """Regenerate data/README.md (data dictionary and provenance) from the schemas."""
+    from .dictionary import write_data_readme
+
+    print(config.display_path(write_data_readme()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m dprk_launches", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="fetch + verify sources, build data/processed/")
+    data.add_argument("--quiet", action="store_true", help="no progress bars")
+    data.set_defaults(func=cmd_data)
+
+    summ = sub.add_parser("summary", help="counts per year (missiles and launch days), events, sources")
+    summ.add_argument("--json", action="store_true", help="print one JSON object")
+    summ.set_defaults(func=cmd_summary)
+
+    rep = sub.add_parser("reports", help="build reports/*.html and reports/index.html")
+    rep.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: cores)")
+    rep.add_argument("--only", action="append", default=None, help="build only this report (repeatable)")
+    rep.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
+    rep.set_defaults(func=cmd_reports)
+
+    ev = sub.add_parser("events", help="events catalogue tools")
+    ev_sub = ev.add_subparsers(dest="events_command", required=True)
+    check = ev_sub.add_parser("check", help="validate a user's events CSV (or a folder of them)")
+    check.add_argument("path", type=Path)
+    check.set_defaults(func=cmd_events_check)
+
+    dic = sub.add_parser("dictionary", help="regenerate data/README.md from the schemas")
+    dic.set_defaults(func=cmd_dictionary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    from .sources import SourceError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""What notebooks call to write report parts: set-up, the headline, and the sources footer."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from . import __version__, sources
+
+HEADLINE_KEY = "dprk_headline"
+
+
+def setup_notebook() -> None:
+    """Deterministic, readable notebook output: PNG figures, pandas display limits, one plot theme."""
+    import matplotlib
+
+    from . import plots
+
+    matplotlib.rcParams["svg.hashsalt"] = "dprk-launches"
+    matplotlib.rcParams["figure.dpi"] = 100
+    pd.set_option("display.max_rows", 60)
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 120)
+    plots.set_theme()
+
+
+def headline(text: str) -> None:
+    """Show the report's headline finding; the build copies it into reports/index.html."""
+    body = f'<div class="dprk-headline"><strong>Headline.</strong> {html.escape(text)}</div>'
+    display(HTML(body), metadata={HEADLINE_KEY: text})
+
+
+def sources_footer(names: list[str] | None = None) -> Markdown:
+    """Markdown block: data versions, citations and licences of the pinned sources used."""
+    pinned = sources.load_sources()
+    chosen = [pinned[n] for n in (names or list(pinned))]
+    lines = [
+        "### Data versions and sources",
+        "",
+        f"Built with `dprk_launches` {__version__}. Every third-party file is checked against the sha256 below.",
+        "",
+        "| source | version | pinned file | sha256 | licence |",
+        "|---|---|---|---|---|",
+    ]
+    for s in chosen:
+        lines.append(f"| {s.title} | {s.version} | [{s.repository}@{s.commit[:12]}]({s.url}) | `{s.sha256[:16]}…` | {s.licence} |")
+    lines += ["", "**Cite:**", ""]
+    lines += [f"- {s.citation}" for s in chosen]
+    lines += [
+        "",
+        "Events come from our own catalogue (`data/events/`), each row with a source URL confirming its date.",
+    ]
+    return Markdown("\n".join(lines))
+
+
+def fmt_p(p: float) -> str:
+    """A p-value for prose: three decimals, or '< 0.001'."""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"

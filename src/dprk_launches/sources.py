@@ -1,0 +1,125 @@
+"""Third-party source files: the pinned list, and fetching them verified (pooch) with a mirror."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pooch
+
+from . import config
+
+
+class SourceError(RuntimeError):
+    """A source file could not be had, or failed its checksum."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One pinned third-party file: where it lives upstream, its hash, licence and citation."""
+
+    name: str
+    title: str
+    role: str
+    url: str
+    repository: str
+    commit: str
+    version: str
+    mirror_path: str
+    sha256: str
+    licence: str
+    citation: str
+
+    @property
+    def filename(self) -> str:
+        """File name inside data/raw/: the mirror layout, flattened."""
+        return self.mirror_path.replace("/", "__")
+
+
+def load_sources(path: Path | None = None) -> dict[str, Source]:
+    """Read data/sources.toml into Source records keyed by name, in file order."""
+    path = path or config.SOURCES_TOML
+    with open(path, "rb") as fh:
+        table = tomllib.load(fh)
+    return {name: Source(name=name, **fields) for name, fields in table.items()}
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _copy_verified(src: Path, dest: Path, source: Source) -> Path:
+    """Copy src to dest atomically if its sha256 matches the pinned one."""
+    actual = sha256_of(src)
+    if actual != source.sha256:
+        raise SourceError(
+            f"{src} does not match the pinned sha256 of source '{source.name}' "
+            f"(expected {source.sha256}, got {actual}); it was not used or cached. "
+            "The mirror holds a different version of the file: restore the pinned one."
+        )
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=dest.parent, delete=False) as tmp:
+        tmp_path = Path(tmp.name)
+    shutil.copyfile(src, tmp_path)
+    os.replace(tmp_path, dest)
+    return dest
+
+
+def _download(url: str, dest: Path, source: Source, progress: bool) -> Path:
+    """Download url into dest through pooch, hash-checked; nothing is cached on failure."""
+    try:
+        fetched = pooch.retrieve(
+            url,
+            known_hash=f"sha256:{source.sha256}",
+            fname=dest.name,
+            path=dest.parent,
+            progressbar=progress,
+        )
+    except ValueError as exc:
+        raise SourceError(
+            f"Download of source '{source.name}' from {url} failed its sha256 check and was "
+            f"discarded (expected {source.sha256}): the file is truncated or not the pinned "
+            f"version. Details: {exc}"
+        ) from exc
+    except Exception as exc:
+        raise SourceError(
+            f"Could not fetch source '{source.name}' from {url} ({type(exc).__name__}: {exc}). "
+            f"Working offline? Set {config.MIRROR_ENV} to a folder laid out like "
+            "shared/data/reference/ (or an http URL of one), or place the file at "
+            f"{dest}."
+        ) from exc
+    return Path(fetched)
+
+
+def fetch(name: str, *, progress: bool = False) -> Path:
+    """Path to a verified local copy of source `name`: cache, then mirror, then download."""
+    sources = load_sources()
+    if name not in sources:
+        raise SourceError(f"Unknown source '{name}'; known: {', '.join(sources)}")
+    source = sources[name]
+    dest = config.raw_dir() / source.filename
+    if dest.exists() and sha256_of(dest) == source.sha256:
+        return dest
+    mirror = os.environ.get(config.MIRROR_ENV)
+    if mirror and mirror.startswith(("http://", "https://")):
+        return _download(f"{mirror.rstrip('/')}/{source.mirror_path}", dest, source, progress)
+    if mirror:
+        candidate = Path(mirror) / source.mirror_path
+        if candidate.exists():
+            return _copy_verified(candidate, dest, source)
+    return _download(source.url, dest, source, progress)
+
+
+def fetch_all(*, progress: bool = False) -> dict[str, Path]:
+    """Fetch and verify every pinned source; returns name -> local path."""
+    return {name: fetch(name, progress=progress) for name in load_sources()}

@@ -1,0 +1,39 @@
+"""The one-object summary behind `python -m dprk_launches summary --json`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import launches, sources
+from .events import load_events
+
+
+def per_year(missiles: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Missiles and launch days per local-clock year, day-precision rows only, year strings as keys."""
+    days = missiles[missiles["date_precision"] == "day"]
+    years = days["date_local"].dt.year
+    missiles_per_year = days.groupby(years).size()
+    launch_days_per_year = days.groupby(years)["date_local"].nunique()
+    return {
+        "missiles_per_year": {str(y): int(n) for y, n in missiles_per_year.items()},
+        "launch_days_per_year": {str(y): int(n) for y, n in launch_days_per_year.items()},
+    }
+
+
+def summary() -> dict:
+    """Counts per year in both units, events per category, and the pinned sources with versions."""
+    missiles = launches.load_missiles("nagix")
+    events = load_events()
+    pinned = sources.load_sources()
+    return {
+        **per_year(missiles),
+        "units": {
+            "missiles_per_year": "missiles (CNS/NTI rows; a salvo of 4 counts 4)",
+            "launch_days_per_year": "distinct launch days on the Pyongyang clock",
+        },
+        "clock": "Asia/Pyongyang (UTC+9; UTC+8:30 from 2015-08-15 to 2018-05-04)",
+        "month_precision_rows_excluded": int((missiles["date_precision"] == "month").sum()),
+        "events_per_category": {k: int(v) for k, v in events["category"].value_counts().sort_index().items()},
+        "sources": {name: s.sha256 for name, s in pinned.items()},
+        "data_versions": {name: f"{s.repository}@{s.commit[:12]} ({s.version})" for name, s in pinned.items()},
+    }
