@@ -20,7 +20,9 @@ def mirror() -> Path:
     """The offline mirror folder laid out like shared/data/reference (skips if none is set)."""
     value = os.environ.get(config.MIRROR_ENV, "")
     if not value or not Path(value).is_dir():
-        pytest.skip(f"needs {config.MIRROR_ENV} pointing at a folder laid out like shared/data/reference")
+        pytest.skip(
+            f"needs {config.MIRROR_ENV} pointing at a folder laid out like shared/data/reference"
+        )
     return Path(value)
 
 
@@ -38,3 +40,13 @@ def empty_raw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     raw = tmp_path / "raw"
     monkeypatch.setenv(config.RAW_DIR_ENV, str(raw))
     return raw
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
+    """Every report built once, with fast parameters, into a temporary folder."""
+    from dprk_launches.reports import build_reports
+
+    out = tmp_path_factory.mktemp("reports")
+    assert build_reports(out_dir=out, parameters={"fast": True}, jobs=2) == 0
+    return out

@@ -13,8 +13,29 @@ from dprk_launches import config, launches, schemas, summary
 pytestmark = pytest.mark.usefixtures("mirror")
 
 NAGIX_PER_YEAR_UTC = {
-    1984: 6, 1986: 1, 1990: 2, 1991: 1, 1992: 1, 1993: 4, 1998: 1, 2006: 7, 2009: 8, 2012: 2, 2013: 6, 2014: 19,
-    2015: 15, 2016: 24, 2017: 21, 2019: 27, 2020: 9, 2021: 6, 2022: 69, 2023: 33, 2024: 41, 2025: 11, 2026: 25,
+    1984: 6,
+    1986: 1,
+    1990: 2,
+    1991: 1,
+    1992: 1,
+    1993: 4,
+    1998: 1,
+    2006: 7,
+    2009: 8,
+    2012: 2,
+    2013: 6,
+    2014: 19,
+    2015: 15,
+    2016: 24,
+    2017: 21,
+    2019: 27,
+    2020: 9,
+    2021: 6,
+    2022: 69,
+    2023: 33,
+    2024: 41,
+    2025: 11,
+    2026: 25,
 }
 
 
@@ -71,7 +92,9 @@ def test_hwasong15_lands_on_the_local_date_in_the_utc_plus_830_period(nagix: pd.
     row = nagix[(nagix["date_utc"] == "2017-11-28") & (nagix["missile_type"] == "ICBM")].iloc[0]
     assert row["time_known"]
     assert row["date_local"] == pd.Timestamp("2017-11-29")
-    assert row["datetime_utc"].tz_convert(config.PYONGYANG).utcoffset() == pd.Timedelta(hours=8, minutes=30)
+    assert row["datetime_utc"].tz_convert(config.PYONGYANG).utcoffset() == pd.Timedelta(
+        hours=8, minutes=30
+    )
 
 
 def test_pyongyang_clock_offsets() -> None:
@@ -87,8 +110,17 @@ def _nagix_file(tmp_path: Path, records: list[dict]) -> Path:
 
 
 def _record(**kw: object) -> dict:
-    base = {"date": "2019-09-09", "time": "unknown", "missile": "kn-25", "facility": "kaechon", "landing": "sea-of-japan",
-            "apogee": "50", "distance": "330", "outcome": "success", "description": ""}
+    base = {
+        "date": "2019-09-09",
+        "time": "unknown",
+        "missile": "kn-25",
+        "facility": "kaechon",
+        "landing": "sea-of-japan",
+        "apogee": "50",
+        "distance": "330",
+        "outcome": "success",
+        "description": "",
+    }
     return {**base, **kw}
 
 
@@ -117,12 +149,16 @@ def test_launch_days_account_for_every_missile(nagix: pd.DataFrame) -> None:
     assert len(jan_2022) == 6 and "2022-01-14" in set(jan_2022["launch_id"])
 
 
-def test_summary_agrees_with_the_cns_export_on_shared_dates(nagix: pd.DataFrame, cns: pd.DataFrame) -> None:
+def test_summary_agrees_with_the_cns_export_on_shared_dates(
+    nagix: pd.DataFrame, cns: pd.DataFrame
+) -> None:
     ours = summary.per_year(nagix)
     theirs = summary.per_year(cns)
     for unit in ("missiles_per_year", "launch_days_per_year"):
         shared_years = {y for y in theirs[unit] if int(y) <= 2022}
-        assert {y: ours[unit][y] for y in shared_years} == {y: theirs[unit][y] for y in shared_years}
+        assert {y: ours[unit][y] for y in shared_years} == {
+            y: theirs[unit][y] for y in shared_years
+        }
     early_2023 = nagix[(nagix["date_local"] >= "2023-01-01") & (nagix["date_utc"] <= "2023-04-12")]
     assert len(early_2023) == theirs["missiles_per_year"]["2023"]
 
@@ -136,6 +172,8 @@ def test_provocations_are_events_on_korean_dates() -> None:
 
 def test_csis_misses_the_hwasong15_launch_day(nagix: pd.DataFrame) -> None:
     days = launches.launches_from_missiles(nagix)
-    missing = launches.csis_coverage(days[days["date_local"] >= "2012-01-01"], launches.load_provocations())
+    missing = launches.csis_coverage(
+        days[days["date_local"] >= "2012-01-01"], launches.load_provocations()
+    )
     assert "2017-11-29" in set(missing["launch_id"])
     assert len(missing) < 10

@@ -38,7 +38,13 @@ def http_mirror(request: pytest.FixtureRequest) -> Iterator[callable]:
 def test_every_source_is_pinned_to_a_commit_with_a_sha256() -> None:
     pinned = sources.load_sources()
     assert set(pinned) == {
-        "nagix_tests", "nagix_missiles", "nagix_facilities", "cns_csv", "cns2019_xlsx", "csis_provocations", "ofac_panel",
+        "nagix_tests",
+        "nagix_missiles",
+        "nagix_facilities",
+        "cns_csv",
+        "cns2019_xlsx",
+        "csis_provocations",
+        "ofac_panel",
     }
     for s in pinned.values():
         assert re.fullmatch(r"[0-9a-f]{64}", s.sha256), s.name
@@ -68,14 +74,20 @@ def test_bad_download_is_rejected_and_not_cached(
 ) -> None:
     target = mirror_copy / sources.load_sources()["csis_provocations"].mirror_path
     data = target.read_bytes()
-    target.write_bytes(data.replace(b"North Korea", b"South Korea", 1) if damage == "tamper" else data[: len(data) // 2])
+    target.write_bytes(
+        data.replace(b"North Korea", b"South Korea", 1)
+        if damage == "tamper"
+        else data[: len(data) // 2]
+    )
     monkeypatch.setenv(config.MIRROR_ENV, http_mirror(mirror_copy))
     with pytest.raises(SourceError, match="sha256"):
         sources.fetch("csis_provocations")
     assert not (empty_raw / sources.load_sources()["csis_provocations"].filename).exists()
 
 
-def test_tampered_folder_mirror_is_rejected(mirror_copy: Path, empty_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tampered_folder_mirror_is_rejected(
+    mirror_copy: Path, empty_raw: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = mirror_copy / sources.load_sources()["ofac_panel"].mirror_path
     target.write_bytes(target.read_bytes() + b"Korea, North,2099-01-31,2099Q1,2099-01,1,1,0,1\n")
     monkeypatch.setenv(config.MIRROR_ENV, str(mirror_copy))
@@ -91,7 +103,9 @@ def test_corrupt_cache_is_replaced(mirror: Path, empty_raw: Path) -> None:
     assert sources.sha256_of(again) == sources.load_sources()["nagix_missiles"].sha256
 
 
-def test_offline_without_mirror_says_what_to_set(empty_raw: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_offline_without_mirror_says_what_to_set(
+    empty_raw: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pinned = sources.load_sources()
     offline = {n: replace(s, url="http://127.0.0.1:9/unreachable.json") for n, s in pinned.items()}
     monkeypatch.setattr(sources, "load_sources", lambda path=None: offline)

@@ -75,13 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--quiet", action="store_true", help="no progress bars")
     data.set_defaults(func=cmd_data)
 
-    summ = sub.add_parser("summary", help="counts per year (missiles and launch days), events, sources")
+    summ = sub.add_parser(
+        "summary", help="counts per year (missiles and launch days), events, sources"
+    )
     summ.add_argument("--json", action="store_true", help="print one JSON object")
     summ.set_defaults(func=cmd_summary)
 
     rep = sub.add_parser("reports", help="build reports/*.html and reports/index.html")
     rep.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: cores)")
-    rep.add_argument("--only", action="append", default=None, help="build only this report (repeatable)")
+    rep.add_argument(
+        "--only", action="append", default=None, help="build only this report (repeatable)"
+    )
     rep.add_argument("--force", action="store_true", help="rebuild even when inputs are unchanged")
     rep.set_defaults(func=cmd_reports)
 

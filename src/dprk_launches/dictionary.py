@@ -30,7 +30,14 @@ facility and missile) has a time, whose local date it then takes.
 
 def _schema_markdown(schema: pa.DataFrameSchema) -> str:
     """One markdown section describing a schema's columns."""
-    lines = [f"### `{schema.name}`", "", schema.description or "", "", "| column | type | description |", "|---|---|---|"]
+    lines = [
+        f"### `{schema.name}`",
+        "",
+        schema.description or "",
+        "",
+        "| column | type | description |",
+        "|---|---|---|",
+    ]
     for name, column in schema.columns.items():
         nullable = " (nullable)" if column.nullable else ""
         lines.append(f"| `{name}` | {column.dtype}{nullable} | {column.description} |")

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 import pandas as pd
 
@@ -36,37 +36,72 @@ class Anniversary:
 
 ANNIVERSARIES = [
     Anniversary(
-        "shining-star", "Day of the Shining Star (Kim Jong Il's birthday)", 2, 16, 1982, None,
+        "shining-star",
+        "Day of the Shining Star (Kim Jong Il's birthday)",
+        2,
+        16,
+        1982,
+        None,
         "https://encyclopedia.datana.cloud/content/wikipedia_en_all_mini_2024-04/A/Day_of_the_Shining_Star",
         "16 February; an official holiday since 1982",
     ),
     Anniversary(
-        "day-of-the-sun", "Day of the Sun (Kim Il Sung's birthday)", 4, 15, 1968, None,
+        "day-of-the-sun",
+        "Day of the Sun (Kim Il Sung's birthday)",
+        4,
+        15,
+        1968,
+        None,
         "https://armenpress.am/eng/news/971252/",
         "15 April; an official holiday since 1968, named Day of the Sun in 1997",
     ),
     Anniversary(
-        "kpa-founding-apr25", "Korean People's Army founding day (25 April)", 4, 25, 1978, 2017,
+        "kpa-founding-apr25",
+        "Korean People's Army founding day (25 April)",
+        4,
+        25,
+        1978,
+        2017,
         "https://koreajoongangdaily.joins.com/2018/01/23/politics/Norths-army-founding-day-shifted-to-eve-of-Olympics/3043713.html",
         "KPA founding marked on 25 April from 1978 until the January 2018 switch back to 8 February",
     ),
     Anniversary(
-        "kpa-founding-feb8", "Korean People's Army founding day (8 February)", 2, 8, 2018, None,
+        "kpa-founding-feb8",
+        "Korean People's Army founding day (8 February)",
+        2,
+        8,
+        2018,
+        None,
         "https://koreajoongangdaily.joins.com/2018/01/23/politics/Norths-army-founding-day-shifted-to-eve-of-Olympics/3043713.html",
         "Politburo decision reported by KCNA, 23 Jan 2018: KPA founding day is 8 February again",
     ),
     Anniversary(
-        "victory-day", "Victory Day (Korean War armistice)", 7, 27, 1953, None,
+        "victory-day",
+        "Victory Day (Korean War armistice)",
+        7,
+        27,
+        1953,
+        None,
         "http://dprktourism.com.my/explore_dprk/holidays.php",
         "27 July: The Day of Victory in the Fatherland Liberation War (1953)",
     ),
     Anniversary(
-        "dprk-founding", "Founding of the DPRK", 9, 9, 1948, None,
+        "dprk-founding",
+        "Founding of the DPRK",
+        9,
+        9,
+        1948,
+        None,
         "http://dprktourism.com.my/explore_dprk/holidays.php",
         "9 September: The Founding Day of the DPRK (1948)",
     ),
     Anniversary(
-        "party-founding", "Founding of the Workers' Party of Korea", 10, 10, 1945, None,
+        "party-founding",
+        "Founding of the Workers' Party of Korea",
+        10,
+        10,
+        1945,
+        None,
         "http://dprktourism.com.my/explore_dprk/holidays.php",
         "10 October: The Founding Day of the Workers' Party of Korea (1945)",
     ),
@@ -74,7 +109,9 @@ ANNIVERSARIES = [
 ANNIVERSARY_YEARS = (1984, 2026)
 
 
-def anniversaries(first_year: int = ANNIVERSARY_YEARS[0], last_year: int = ANNIVERSARY_YEARS[1]) -> pd.DataFrame:
+def anniversaries(
+    first_year: int = ANNIVERSARY_YEARS[0], last_year: int = ANNIVERSARY_YEARS[1]
+) -> pd.DataFrame:
     """Catalogue rows for the DPRK's recurring commemorations, generated from ANNIVERSARIES."""
     rows = []
     for a in ANNIVERSARIES:
@@ -118,7 +155,9 @@ def _read_event_file(path: Path) -> pd.DataFrame:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DataError(path, f"not UTF-8 (byte {exc.start}, line {line}); save the file as UTF-8") from exc
+        raise DataError(
+            path, f"not UTF-8 (byte {exc.start}, line {line}); save the file as UTF-8"
+        ) from exc
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except pd.errors.ParserError as exc:
@@ -146,7 +185,11 @@ def _to_local_day(date: dt.date, time_text: str, zone: str) -> pd.Timestamp:
 def _check_row(row: dict) -> tuple[str, str, str] | None:
     """First problem with one catalogue row as (column, value, reason), or None when it is fine."""
     if row["category"] not in schemas.EVENT_CATEGORIES:
-        return "category", row["category"], f"unknown category; use one of {schemas.EVENT_CATEGORIES}"
+        return (
+            "category",
+            row["category"],
+            f"unknown category; use one of {schemas.EVENT_CATEGORIES}",
+        )
     for column in ("event_id", "subcategory", "title", "timezone"):
         if not row[column]:
             return column, "", "required value is empty"
@@ -155,7 +198,11 @@ def _check_row(row: dict) -> tuple[str, str, str] | None:
     if not re.match(r"^https?://\S+$", row["source_url"]):
         return "source_url", row["source_url"], "not an http(s) URL"
     if row["timezone"] not in _ZONES:
-        return "timezone", row["timezone"], "unknown IANA time zone (e.g. America/New_York, Asia/Seoul)"
+        return (
+            "timezone",
+            row["timezone"],
+            "unknown IANA time zone (e.g. America/New_York, Asia/Seoul)",
+        )
     if row["date_precision"] not in schemas.PRECISIONS:
         return "date_precision", row["date_precision"], "must be 'day' or 'month'"
     for column in ("start_date", "end_date"):
@@ -184,7 +231,9 @@ def _title_key(row: dict) -> tuple[str, str]:
     return row["category"], " ".join(row["title"].lower().split())
 
 
-def validate_events(raw: pd.DataFrame, errors: str = "raise") -> tuple[pd.DataFrame, list[Rejection]]:
+def validate_events(
+    raw: pd.DataFrame, errors: str = "raise"
+) -> tuple[pd.DataFrame, list[Rejection]]:
     """Check raw catalogue rows; return the good ones on the Pyongyang clock and the rejections."""
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
@@ -196,18 +245,28 @@ def validate_events(raw: pd.DataFrame, errors: str = "raise") -> tuple[pd.DataFr
         problem = _check_row(row)
         if problem is None and row["event_id"] in ids:
             first = ids[row["event_id"]]
-            problem = ("event_id", row["event_id"], f"duplicate event_id (first in {first[0]} row {first[1]})")
+            problem = (
+                "event_id",
+                row["event_id"],
+                f"duplicate event_id (first in {first[0]} row {first[1]})",
+            )
         key = _title_key(row)
         if problem is None and key in titles and row["subcategory"] != "anniversary":
             f_file, f_row, f_date = titles[key]
             if f_date != row["start_date"]:
-                problem = ("start_date", row["start_date"], f"same event as {f_file} row {f_row} but with another date ({f_date})")
+                problem = (
+                    "start_date",
+                    row["start_date"],
+                    f"same event as {f_file} row {f_row} but with another date ({f_date})",
+                )
             else:
                 problem = ("title", row["title"], f"duplicate of {f_file} row {f_row}")
         if problem is not None:
             column, value, reason = problem
             if errors == "raise":
-                raise DataError(row["file"], f"{reason} (value {value!r})", row=row["row"], column=column)
+                raise DataError(
+                    row["file"], f"{reason} (value {value!r})", row=row["row"], column=column
+                )
             rejected.append(Rejection(row["file"], row["row"], column, value, reason))
             continue
         ids[row["event_id"]] = (row["file"], row["row"])
@@ -219,12 +278,21 @@ def validate_events(raw: pd.DataFrame, errors: str = "raise") -> tuple[pd.DataFr
 def _finish(rows: list[dict]) -> pd.DataFrame:
     """Typed, clock-converted, schema-validated events table from checked rows."""
     frame = pd.DataFrame(rows, columns=[*schemas.EVENT_FILE_COLUMNS, "file", "row"])
+    text_columns = [*schemas.EVENT_FILE_COLUMNS, "file"]
+    frame[text_columns] = frame[text_columns].astype(str)
     starts = [dt.date.fromisoformat(v) for v in frame["start_date"]]
-    ends = [dt.date.fromisoformat(e) if e else s for s, e in zip(starts, frame["end_date"], strict=True)]
-    frame["start_local"] = [_to_local_day(d, t, z) for d, t, z in zip(starts, frame["time_local"], frame["timezone"], strict=True)]
+    ends = [
+        dt.date.fromisoformat(e) if e else s for s, e in zip(starts, frame["end_date"], strict=True)
+    ]
+    frame["start_local"] = [
+        _to_local_day(d, t, z)
+        for d, t, z in zip(starts, frame["time_local"], frame["timezone"], strict=True)
+    ]
     frame["end_local"] = [
         _to_local_day(d, t if not e else "", z)
-        for d, t, e, z in zip(ends, frame["time_local"], frame["end_date"], frame["timezone"], strict=True)
+        for d, t, e, z in zip(
+            ends, frame["time_local"], frame["end_date"], frame["timezone"], strict=True
+        )
     ]
     frame["end_local"] = frame[["start_local", "end_local"]].max(axis=1)
     for column in ("start_date", "end_date", "start_local", "end_local"):
@@ -250,6 +318,17 @@ def _expand(paths: list[Path | str]) -> list[Path]:
     return out
 
 
+def _raw_catalogue(include_generated: bool) -> pd.DataFrame:
+    """Our committed catalogue files as raw text rows, plus the generated anniversaries."""
+    frames = [_read_event_file(p) for p in catalogue_files()]
+    if include_generated:
+        generated = anniversaries()
+        generated["file"] = "generated:anniversaries"
+        generated["row"] = range(1, len(generated) + 1)
+        frames.append(generated)
+    return _concat(frames)
+
+
 def load_events(
     categories: list[str] | None = None,
     extra: list[Path | str] | None = None,
@@ -261,13 +340,10 @@ def load_events(
         unknown = sorted(set(categories) - set(schemas.EVENT_CATEGORIES))
         if unknown:
             raise ValueError(f"unknown categories {unknown}; use {schemas.EVENT_CATEGORIES}")
-    frames = [_read_event_file(p) for p in catalogue_files()]
-    if include_generated:
-        generated = anniversaries()
-        generated["file"] = "generated:anniversaries"
-        generated["row"] = range(1, len(generated) + 1)
-        frames.append(generated)
-    frames.extend(_read_event_file(p) for p in _expand(extra or []))
+    frames = [
+        _raw_catalogue(include_generated),
+        *(_read_event_file(p) for p in _expand(extra or [])),
+    ]
     table, rejected = validate_events(_concat(frames), errors=errors)
     if categories is not None:
         table = table[table["category"].isin(categories)].reset_index(drop=True)
@@ -277,7 +353,7 @@ def load_events(
 
 def check_file(path: Path | str) -> list[Rejection]:
     """Every problem with a user's events file, checked against our catalogue for clashes."""
-    ours = _concat([_read_event_file(p) for p in catalogue_files()])
+    ours = _raw_catalogue(include_generated=True)
     _, ours_rejected = validate_events(ours, errors="collect")
     theirs = _concat([_read_event_file(p) for p in _expand([path])])
     _, rejected = validate_events(_concat([ours, theirs]), errors="collect")
@@ -288,6 +364,8 @@ def per_category_year(events: pd.DataFrame) -> pd.DataFrame:
     """Coverage table: events per category (rows) per year of start_local (columns)."""
     return (
         events.assign(year=events["start_local"].dt.year)
-        .pivot_table(index="category", columns="year", values="event_id", aggfunc="count", fill_value=0)
+        .pivot_table(
+            index="category", columns="year", values="event_id", aggfunc="count", fill_value=0
+        )
         .astype(int)
     )

@@ -38,7 +38,12 @@ CNS_COLUMNS = [
 ]
 NAGIX_KEYS = ["date", "time", "missile", "facility", "apogee", "distance", "outcome"]
 CSIS_COLUMNS = ["date", "type", "event", "description", "resources"]
-MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
 NUMBER_RE = re.compile(r"^(?:approximately\s+)?([\d,]+(?:\.\d+)?)\s*(?:km|lm)?$")
 RANGE_RE = re.compile(r"^between\s+([\d,]+(?:\.\d+)?)\s+and\s+([\d,]+(?:\.\d+)?)\s*km$")
 MISSING_WORDS = {"", "unknown", "n/a", "na", "none"}
@@ -74,7 +79,9 @@ def _read_text(path: Path, encodings: tuple[str, ...]) -> str:
             last = exc
     assert last is not None
     line = data[: last.start].count(b"\n") + 1
-    raise DataError(path, f"cannot be decoded as {' or '.join(encodings)} (byte {last.start}, line {line})")
+    raise DataError(
+        path, f"cannot be decoded as {' or '.join(encodings)} (byte {last.start}, line {line})"
+    )
 
 
 def _require_columns(path: Path, found: list[str], required: list[str]) -> None:
@@ -168,9 +175,13 @@ def _nagix_records(path: Path) -> list[dict]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DataError(path, f"invalid or truncated JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
+        raise DataError(
+            path, f"invalid or truncated JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("timeBins"), list):
-        raise DataError(path, "expected an object with a 'timeBins' list (nagix test.en.json layout)")
+        raise DataError(
+            path, "expected an object with a 'timeBins' list (nagix test.en.json layout)"
+        )
     records = []
     for b, time_bin in enumerate(doc["timeBins"]):
         if not isinstance(time_bin, dict) or not isinstance(time_bin.get("data"), list):
@@ -275,7 +286,11 @@ def _cns_common(
 ) -> dict | None:
     """Normalise one CNS row (CSV or xlsx) given per-source parsers for date, time and updated."""
     parsed: dict[str, object] = {}
-    for column, key in (("Date", "date"), ("Launch Time (UTC)", "time"), ("Date Entered/Updated", "updated")):
+    for column, key in (
+        ("Date", "date"),
+        ("Launch Time (UTC)", "time"),
+        ("Date Entered/Updated", "updated"),
+    ):
         try:
             parsed[key] = parse[key](row[column])
         except (ValueError, TypeError) as exc:
@@ -296,11 +311,15 @@ def _cns_common(
             return None
     status = str(row["Confirmation Status"] or "").strip().lower()
     if status not in ("confirmed", "unconfirmed"):
-        problems.reject(i, "Confirmation Status", row["Confirmation Status"], "not Confirmed/Unconfirmed")
+        problems.reject(
+            i, "Confirmation Status", row["Confirmation Status"], "not Confirmed/Unconfirmed"
+        )
         return None
     outcome = str(row["Test Outcome"] or "").strip().lower()
     if outcome not in schemas.OUTCOMES:
-        problems.reject(i, "Test Outcome", row["Test Outcome"], f"outcome not one of {schemas.OUTCOMES}")
+        problems.reject(
+            i, "Test Outcome", row["Test Outcome"], f"outcome not one of {schemas.OUTCOMES}"
+        )
         return None
     return {
         "date_utc": date_utc,
@@ -332,7 +351,9 @@ def _cns_csv_rows(path: Path, problems: _RowProblems) -> list[dict]:
     rows, seen = [], {}
     for i, row in enumerate(frame.to_dict("records"), 1):
         if row["F1"] in seen:
-            problems.reject(i, "F1", row["F1"], f"duplicate row id (first at row {seen[row['F1']]})")
+            problems.reject(
+                i, "F1", row["F1"], f"duplicate row id (first at row {seen[row['F1']]})"
+            )
             continue
         seen[row["F1"]] = i
         if (out := _cns_common(row, i, problems, parse)) is not None:
@@ -378,7 +399,9 @@ def _cns2019_rows(path: Path, problems: _RowProblems) -> list[dict]:
     try:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:
-        raise DataError(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from exc
+        raise DataError(
+            path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+        ) from exc
     if "Missile Tests" not in book.sheetnames:
         raise DataError(path, f"no sheet 'Missile Tests' (sheets: {book.sheetnames})")
     sheet = book["Missile Tests"]
@@ -427,13 +450,17 @@ def _assemble_missiles(rows: list[dict], source: str) -> pd.DataFrame:
     df = df.join(salvo_local, on=salvo_keys)
     in_salvo = local.isna() & df["salvo_local"].notna() & (df["date_precision"] == "day")
     df["time_known"] = df["time_known"] | in_salvo
-    df["date_local"] = local.fillna(df["salvo_local"]).fillna(df["date_utc"]).astype("datetime64[ns]")
+    df["date_local"] = (
+        local.fillna(df["salvo_local"]).fillna(df["date_utc"]).astype("datetime64[ns]")
+    )
     df["launch_id"] = np.where(
         df["date_precision"] == "month",
         df["date_local"].dt.strftime("%Y-%m"),
         df["date_local"].dt.strftime("%Y-%m-%d"),
     )
-    df = df.sort_values(["date_local", "datetime_utc", "series", "source_row"], kind="stable", na_position="last")
+    df = df.sort_values(
+        ["date_local", "datetime_utc", "series", "source_row"], kind="stable", na_position="last"
+    )
     df["missile_seq"] = df.groupby("launch_id").cumcount() + 1
     df["source"] = source
     df["confirmed"] = df["confirmed"].astype("boolean")
@@ -446,7 +473,11 @@ def load_missiles(
     source: LaunchSource = "nagix", path: Path | str | None = None, errors: Errors = "raise"
 ) -> pd.DataFrame:
     """One row per missile from a CNS/NTI source, dated on the Pyongyang clock (see schemas.MISSILES)."""
-    readers = {"nagix": ("nagix_tests", _nagix_rows), "cns": ("cns_csv", _cns_csv_rows), "cns2019": ("cns2019_xlsx", _cns2019_rows)}
+    readers = {
+        "nagix": ("nagix_tests", _nagix_rows),
+        "cns": ("cns_csv", _cns_csv_rows),
+        "cns2019": ("cns2019_xlsx", _cns2019_rows),
+    }
     if source not in readers:
         raise ValueError(f"source must be one of {list(readers)}, not {source!r}")
     name, reader = readers[source]
@@ -524,17 +555,29 @@ def load_provocations(path: Path | str | None = None, errors: Errors = "raise") 
     return out
 
 
-def cross_check(primary: pd.DataFrame | None = None, other: pd.DataFrame | None = None, until: str = "2023-04-12") -> pd.DataFrame:
+def cross_check(
+    primary: pd.DataFrame | None = None,
+    other: pd.DataFrame | None = None,
+    until: str = "2023-04-12",
+) -> pd.DataFrame:
     """Rows per UTC date in nagix vs the CNS export up to `until`; returns only the dates that differ."""
     primary = load_missiles("nagix") if primary is None else primary
     other = load_missiles("cns") if other is None else other
 
     def per_date(table: pd.DataFrame) -> pd.Series:
         kept = table[table["date_utc"] <= pd.Timestamp(until)]
-        key = np.where(kept["date_precision"] == "month", kept["date_utc"].dt.strftime("%Y-%m"), kept["date_utc"].dt.strftime("%Y-%m-%d"))
+        key = np.where(
+            kept["date_precision"] == "month",
+            kept["date_utc"].dt.strftime("%Y-%m"),
+            kept["date_utc"].dt.strftime("%Y-%m-%d"),
+        )
         return pd.Series(1, index=key).groupby(level=0).sum()
 
-    both = pd.concat({"nagix": per_date(primary), "cns": per_date(other)}, axis=1).fillna(0).astype(int)
+    both = (
+        pd.concat({"nagix": per_date(primary), "cns": per_date(other)}, axis=1)
+        .fillna(0)
+        .astype(int)
+    )
     diff = both[both["nagix"] != both["cns"]].copy()
     diff.index.name = "date_utc"
     diff["difference"] = diff["nagix"] - diff["cns"]
@@ -560,7 +603,9 @@ def clock_shifts(missiles: pd.DataFrame) -> pd.DataFrame:
     ).astype(int)
 
 
-def csis_coverage(launch_days: pd.DataFrame, provocations: pd.DataFrame, tolerance_days: int = 1) -> pd.DataFrame:
+def csis_coverage(
+    launch_days: pd.DataFrame, provocations: pd.DataFrame, tolerance_days: int = 1
+) -> pd.DataFrame:
     """CNS launch days (local clock) with no CSIS missile provocation within ±tolerance_days."""
     days = launch_days[launch_days["date_precision"] == "day"]
     csis = np.sort(provocations.loc[provocations["is_missile"], "date_local"].to_numpy())
@@ -568,4 +613,6 @@ def csis_coverage(launch_days: pd.DataFrame, provocations: pd.DataFrame, toleran
     tol = np.timedelta64(tolerance_days, "D")
     lo = np.searchsorted(csis, dates - tol, side="left")
     hi = np.searchsorted(csis, dates + tol, side="right")
-    return days.loc[hi == lo, ["launch_id", "date_local", "n_missiles", "missile_types"]].reset_index(drop=True)
+    return days.loc[
+        hi == lo, ["launch_id", "date_local", "n_missiles", "missile_types"]
+    ].reset_index(drop=True)

@@ -31,6 +31,8 @@ def build_processed(progress: bool = True) -> dict[str, Path]:
         "launches": _write_csv(launches.launches_from_missiles(missiles), out / "launches.csv"),
         "missiles_cns": _write_csv(launches.load_missiles("cns"), out / "missiles_cns.csv"),
         "provocations": _write_csv(launches.load_provocations(), out / "provocations.csv"),
-        "cross_check": _write_csv(launches.cross_check(primary=missiles), out / "cross_check_nagix_vs_cns.csv"),
+        "cross_check": _write_csv(
+            launches.cross_check(primary=missiles), out / "cross_check_nagix_vs_cns.csv"
+        ),
     }
     return written

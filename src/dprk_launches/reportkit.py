@@ -45,7 +45,9 @@ def sources_footer(names: list[str] | None = None) -> Markdown:
         "|---|---|---|---|---|",
     ]
     for s in chosen:
-        lines.append(f"| {s.title} | {s.version} | [{s.repository}@{s.commit[:12]}]({s.url}) | `{s.sha256[:16]}…` | {s.licence} |")
+        lines.append(
+            f"| {s.title} | {s.version} | [{s.repository}@{s.commit[:12]}]({s.url}) | `{s.sha256[:16]}…` | {s.licence} |"
+        )
     lines += ["", "**Cite:**", ""]
     lines += [f"- {s.citation}" for s in chosen]
     lines += [
@@ -58,3 +60,18 @@ def sources_footer(names: list[str] | None = None) -> Markdown:
 def fmt_p(p: float) -> str:
     """A p-value for prose: three decimals, or '< 0.001'."""
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def sources_frame() -> pd.DataFrame:
+    """The pinned sources as a small table for a report."""
+    rows = [
+        {
+            "source": s.name,
+            "what": s.title,
+            "role": s.role,
+            "version": s.version,
+            "sha256": s.sha256[:12] + "…",
+        }
+        for s in sources.load_sources().values()
+    ]
+    return pd.DataFrame(rows).set_index("source")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from nbformat import NotebookNode
 from tqdm.auto import tqdm
 
 from . import config, events, sources
@@ -69,7 +70,9 @@ def discover(notebooks_dir: Path | None = None) -> list[ReportSpec]:
                     )
                 )
         else:
-            title = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("title", nb.stem)
+            title = (
+                json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("title", nb.stem)
+            )
             specs.append(ReportSpec(name=nb.stem, notebook=nb, title=title))
     return specs
 
@@ -86,11 +89,15 @@ def _inputs_digest(spec: ReportSpec, parameters: dict) -> str:
         digest.update(config.display_path(p).encode())
         digest.update(p.read_bytes())
     digest.update(json.dumps(parameters, sort_keys=True).encode())
-    digest.update(json.dumps({n: s.sha256 for n, s in sources.load_sources().items()}, sort_keys=True).encode())
+    digest.update(
+        json.dumps(
+            {n: s.sha256 for n, s in sources.load_sources().items()}, sort_keys=True
+        ).encode()
+    )
     return digest.hexdigest()
 
 
-def _headline_of(nb: dict) -> str:
+def _headline_of(nb: NotebookNode) -> str:
     """The headline a notebook displayed through reportkit.headline, or ''."""
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
@@ -103,14 +110,16 @@ def _headline_of(nb: dict) -> str:
 def _atomic_write(path: Path, text: str) -> None:
     """Write text to path via a temporary file in the same folder, so a failure leaves the old file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8", suffix=".tmp") as tmp:
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, delete=False, encoding="utf-8", suffix=".tmp"
+    ) as tmp:
         tmp.write(text)
+    os.chmod(tmp.name, 0o644)
     os.replace(tmp.name, path)
 
 
-def render_html(nb: dict, title: str) -> str:
+def render_html(nb: NotebookNode, title: str) -> str:
     """Executed notebook -> one self-contained HTML page, code hidden, no external scripts."""
-    import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -120,36 +129,46 @@ def render_html(nb: dict, title: str) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    node = nbformat.from_dict(nb)
-    node.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(node, resources={"metadata": {"name": title}})
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 
-def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResult:
-    """Execute one notebook with papermill and write out_dir/<name>.html atomically."""
+def _execute(spec: ReportSpec, out_dir: Path, parameters: dict) -> str:
+    """Run the notebook, render it, write the page atomically; returns the headline."""
+    import nbformat
     import papermill
 
-    start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"dprk-{spec.name}-") as tmp:
         executed = Path(tmp) / spec.notebook.name
-        try:
-            papermill.execute_notebook(
-                str(spec.notebook),
-                str(executed),
-                parameters=parameters,
-                kernel_name="python3",
-                cwd=str(spec.notebook.parent),
-                progress_bar=False,
-                log_output=False,
-            )
-        except Exception as exc:
-            message = str(exc).strip().splitlines()
-            return ReportResult(spec.name, spec.title, None, "", time.perf_counter() - start, error=" ".join(message[-3:]))
-        nb = json.loads(executed.read_text(encoding="utf-8"))
-    target = out_dir / f"{spec.name}.html"
-    _atomic_write(target, render_html(nb, spec.title))
-    return ReportResult(spec.name, spec.title, target, _headline_of(nb), time.perf_counter() - start)
+        papermill.execute_notebook(
+            str(spec.notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(spec.notebook.parent),
+            progress_bar=False,
+            log_output=False,
+        )
+        nb = nbformat.read(executed, as_version=4)
+    _atomic_write(out_dir / f"{spec.name}.html", render_html(nb, spec.title))
+    return _headline_of(nb)
+
+
+def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResult:
+    """Build one report; a failure is returned (with its message), never half-written."""
+    start = time.perf_counter()
+    try:
+        headline = _execute(spec, out_dir, parameters)
+    except Exception as exc:
+        lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+        message = f"{type(exc).__name__}: {' | '.join(lines[-3:])}"
+        return ReportResult(
+            spec.name, spec.title, None, "", time.perf_counter() - start, error=message
+        )
+    return ReportResult(
+        spec.name, spec.title, out_dir / f"{spec.name}.html", headline, time.perf_counter() - start
+    )
 
 
 def _index_html(entries: list[dict]) -> str:
@@ -202,7 +221,10 @@ def build_reports(
     if only:
         unknown = sorted(set(only) - {s.name for s in specs})
         if unknown:
-            print(f"error: unknown report(s) {unknown}; known: {[s.name for s in specs]}", file=sys.stderr)
+            print(
+                f"error: unknown report(s) {unknown}; known: {[s.name for s in specs]}",
+                file=sys.stderr,
+            )
             return 2
         specs = [s for s in specs if s.name in only]
     manifest_path = out_dir / MANIFEST
@@ -212,19 +234,43 @@ def build_reports(
         params = {**spec.parameters, **(parameters or {})}
         digest = _inputs_digest(spec, params)
         entry = manifest.get(spec.name)
-        if not force and entry and entry["inputs"] == digest and (out_dir / f"{spec.name}.html").exists():
-            results.append(ReportResult(spec.name, spec.title, out_dir / f"{spec.name}.html", entry["headline"], 0.0, skipped=True))
+        if (
+            not force
+            and entry
+            and entry["inputs"] == digest
+            and (out_dir / f"{spec.name}.html").exists()
+        ):
+            results.append(
+                ReportResult(
+                    spec.name,
+                    spec.title,
+                    out_dir / f"{spec.name}.html",
+                    entry["headline"],
+                    0.0,
+                    skipped=True,
+                )
+            )
         else:
             todo.append((spec, params, digest))
     digests = {spec.name: digest for spec, _, digest in todo}
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(run_report, spec, out_dir, params) for spec, params, _ in todo]
-        for future in tqdm(as_completed(futures), total=len(futures), desc="reports", unit="report", file=sys.stderr):
+        for future in tqdm(
+            as_completed(futures),
+            total=len(futures),
+            desc="reports",
+            unit="report",
+            file=sys.stderr,
+        ):
             results.append(future.result())
     failed = [r for r in results if r.error]
     for r in sorted(results, key=lambda r: r.name):
-        status = "skipped (unchanged)" if r.skipped else ("FAILED: " + r.error if r.error else f"built in {r.seconds:.1f}s")
+        status = (
+            "skipped (unchanged)"
+            if r.skipped
+            else ("FAILED: " + r.error if r.error else f"built in {r.seconds:.1f}s")
+        )
         print(f"{r.name}: {status}", file=sys.stderr)
         if not r.error and not r.skipped:
             manifest[r.name] = {"inputs": digests[r.name], "headline": r.headline, "title": r.title}
@@ -234,6 +280,9 @@ def build_reports(
     entries = [{"name": k, **v} for k, v in manifest.items() if (out_dir / f"{k}.html").exists()]
     _atomic_write(out_dir / "index.html", _index_html(entries))
     if failed:
-        print(f"error: {len(failed)} report(s) failed: {', '.join(r.name for r in failed)}", file=sys.stderr)
+        print(
+            f"error: {len(failed)} report(s) failed: {', '.join(r.name for r in failed)}",
+            file=sys.stderr,
+        )
         return 1
     return 0

@@ -14,7 +14,9 @@ LAUNCH_SOURCES = ["nagix", "cns", "cns2019"]
 class DataError(ValueError):
     """An input file that cannot be read as promised; says which file, row and column."""
 
-    def __init__(self, file: object, message: str, row: int | None = None, column: str | None = None):
+    def __init__(
+        self, file: object, message: str, row: int | None = None, column: str | None = None
+    ):
         self.file, self.row, self.column = str(file), row, column
         where = [f"file {self.file}"]
         if row is not None:
@@ -42,33 +44,71 @@ def _col(dtype: object, description: str, **kwargs: object) -> pa.Column:
 
 MISSILES = pa.DataFrameSchema(
     {
-        "launch_id": _col(str, "Launch event id: the local launch date (YYYY-MM-DD, or YYYY-MM for month-only rows)."),
-        "missile_seq": _col(int, "1-based order of this missile within its launch event.", checks=pa.Check.ge(1)),
-        "datetime_utc": _col(
-            "datetime64[ns, UTC]", "Launch time in UTC where the source gives one, else missing.", nullable=True
+        "launch_id": _col(
+            str,
+            "Launch event id: the local launch date (YYYY-MM-DD, or YYYY-MM for month-only rows).",
         ),
-        "date_utc": _col("datetime64[ns]", "Launch date in UTC as the source records it (first of month if month-only)."),
+        "missile_seq": _col(
+            int, "1-based order of this missile within its launch event.", checks=pa.Check.ge(1)
+        ),
+        "datetime_utc": _col(
+            "datetime64[ns, UTC]",
+            "Launch time in UTC where the source gives one, else missing.",
+            nullable=True,
+        ),
+        "date_utc": _col(
+            "datetime64[ns]",
+            "Launch date in UTC as the source records it (first of month if month-only).",
+        ),
         "date_local": _col(
             "datetime64[ns]",
             "Launch date on the Pyongyang clock (UTC+9; UTC+8:30 from 2015-08-15 to 2018-05-04).",
         ),
-        "date_precision": _col(str, "'day', or 'month' for early rows dated only to the month.", checks=pa.Check.isin(PRECISIONS)),
+        "date_precision": _col(
+            str,
+            "'day', or 'month' for early rows dated only to the month.",
+            checks=pa.Check.isin(PRECISIONS),
+        ),
         "time_known": _col(
             bool,
             "True when date_local comes from a UTC launch time (its own or its salvo's); "
             "False when it is the UTC date kept as is.",
         ),
-        "missile": _col(str, "Missile name as the source gives it ('Unknown' when not identified)."),
+        "missile": _col(
+            str, "Missile name as the source gives it ('Unknown' when not identified)."
+        ),
         "missile_type": _col(str, "Class: SRBM, MRBM, IRBM, ICBM, SLBM, SLV, HGV or Unknown."),
         "facility": _col(str, "Launch facility name."),
         "lat": _col(float, "Facility latitude, WGS84 decimal degrees.", nullable=True),
         "lon": _col(float, "Facility longitude, WGS84 decimal degrees.", nullable=True),
-        "apogee_km": _col(float, "Apogee in km (midpoint where the source gives a range).", nullable=True),
-        "distance_km": _col(float, "Distance travelled in km (midpoint where the source gives a range).", nullable=True),
-        "outcome": _col(str, "success, failure (catastrophic in-flight failure only) or unknown.", checks=pa.Check.isin(OUTCOMES)),
-        "confirmed": _col("boolean", "CNS confirmation status; missing where the source has none (nagix).", nullable=True),
-        "source": _col(str, "Which source file the row comes from: nagix, cns or cns2019.", checks=pa.Check.isin(LAUNCH_SOURCES)),
-        "source_row": _col(int, "1-based position of the record in the source file (data rows only).", checks=pa.Check.ge(1)),
+        "apogee_km": _col(
+            float, "Apogee in km (midpoint where the source gives a range).", nullable=True
+        ),
+        "distance_km": _col(
+            float,
+            "Distance travelled in km (midpoint where the source gives a range).",
+            nullable=True,
+        ),
+        "outcome": _col(
+            str,
+            "success, failure (catastrophic in-flight failure only) or unknown.",
+            checks=pa.Check.isin(OUTCOMES),
+        ),
+        "confirmed": _col(
+            "boolean",
+            "CNS confirmation status; missing where the source has none (nagix).",
+            nullable=True,
+        ),
+        "source": _col(
+            str,
+            "Which source file the row comes from: nagix, cns or cns2019.",
+            checks=pa.Check.isin(LAUNCH_SOURCES),
+        ),
+        "source_row": _col(
+            int,
+            "1-based position of the record in the source file (data rows only).",
+            checks=pa.Check.ge(1),
+        ),
         "date_updated": _col(
             "datetime64[ns]", "When CNS last edited the row (CNS files only).", nullable=True
         ),
@@ -82,13 +122,23 @@ MISSILES = pa.DataFrameSchema(
 
 LAUNCHES = pa.DataFrameSchema(
     {
-        "launch_id": _col(str, "Launch event id: the local launch date (YYYY-MM-DD, or YYYY-MM for month-only rows).", unique=True),
-        "date_local": _col("datetime64[ns]", "Launch day on the Pyongyang clock (first of month if month-only)."),
+        "launch_id": _col(
+            str,
+            "Launch event id: the local launch date (YYYY-MM-DD, or YYYY-MM for month-only rows).",
+            unique=True,
+        ),
+        "date_local": _col(
+            "datetime64[ns]", "Launch day on the Pyongyang clock (first of month if month-only)."
+        ),
         "n_missiles": _col(int, "Missiles fired that day (CNS/NTI scope).", checks=pa.Check.ge(1)),
         "missile_types": _col(str, "Missile classes fired that day, ';'-joined, sorted."),
         "outcomes": _col(str, "Outcomes that day with counts, e.g. 'success:2;failure:1'."),
         "facilities": _col(str, "Launch facilities that day, ';'-joined, sorted."),
-        "date_precision": _col(str, "'day', or 'month' for early rows dated only to the month.", checks=pa.Check.isin(PRECISIONS)),
+        "date_precision": _col(
+            str,
+            "'day', or 'month' for early rows dated only to the month.",
+            checks=pa.Check.isin(PRECISIONS),
+        ),
     },
     strict=True,
     ordered=True,
@@ -99,12 +149,16 @@ LAUNCHES = pa.DataFrameSchema(
 PROVOCATIONS = pa.DataFrameSchema(
     {
         "date_local": _col("datetime64[ns]", "Event date as CSIS records it (Korean local date)."),
-        "type": _col(str, "CSIS type: Missile Provocation, Other Provocation or Nuclear Provocation."),
+        "type": _col(
+            str, "CSIS type: Missile Provocation, Other Provocation or Nuclear Provocation."
+        ),
         "event": _col(str, "CSIS event label (semi-free text, spellings vary)."),
         "description": _col(str, "CSIS narrative."),
         "resources": _col(str, "Source URL CSIS cites (may be empty)."),
         "is_missile": _col(bool, "True for type == 'Missile Provocation'."),
-        "source_row": _col(int, "1-based position of the record in the source file.", checks=pa.Check.ge(1)),
+        "source_row": _col(
+            int, "1-based position of the record in the source file.", checks=pa.Check.ge(1)
+        ),
     },
     strict=True,
     ordered=True,
@@ -141,21 +195,44 @@ EVENT_FILE_COLUMNS = [
 
 EVENTS = pa.DataFrameSchema(
     {
-        "event_id": _col(str, "Stable slug: start date + short name, e.g. 2017-12-22-unsc-2397.", unique=True),
-        "category": _col(str, "Controlled vocabulary: " + ", ".join(EVENT_CATEGORIES) + ".", checks=pa.Check.isin(EVENT_CATEGORIES)),
-        "subcategory": _col(str, "Finer kind within the category (e.g. resolution / renewal / veto)."),
+        "event_id": _col(
+            str, "Stable slug: start date + short name, e.g. 2017-12-22-unsc-2397.", unique=True
+        ),
+        "category": _col(
+            str,
+            "Controlled vocabulary: " + ", ".join(EVENT_CATEGORIES) + ".",
+            checks=pa.Check.isin(EVENT_CATEGORIES),
+        ),
+        "subcategory": _col(
+            str, "Finer kind within the category (e.g. resolution / renewal / veto)."
+        ),
         "actor": _col(str, "Who acted (UNSC, US Treasury, ROK, US;DPRK, ...)."),
         "title": _col(str, "One-line description."),
-        "start_date": _col("datetime64[ns]", "First day, on the calendar of `timezone` (as the source prints it)."),
-        "end_date": _col("datetime64[ns]", "Last day (inclusive) for ranges; missing for single-day events.", nullable=True),
+        "start_date": _col(
+            "datetime64[ns]", "First day, on the calendar of `timezone` (as the source prints it)."
+        ),
+        "end_date": _col(
+            "datetime64[ns]",
+            "Last day (inclusive) for ranges; missing for single-day events.",
+            nullable=True,
+        ),
         "date_precision": _col(str, "'day' or 'month'.", checks=pa.Check.isin(PRECISIONS)),
         "timezone": _col(str, "IANA zone of the place whose calendar start_date is on."),
-        "time_local": _col(str, "HH:MM in `timezone` where the source gives a time; empty = assumed 12:00.", nullable=True),
-        "source_url": _col(str, "The page that confirms the date.", checks=pa.Check.str_matches(r"^https?://\S+$")),
+        "time_local": _col(
+            str,
+            "HH:MM in `timezone` where the source gives a time; empty = assumed 12:00.",
+            nullable=True,
+        ),
+        "source_url": _col(
+            str, "The page that confirms the date.", checks=pa.Check.str_matches(r"^https?://\S+$")
+        ),
         "source_note": _col(str, "What that page says, briefly.", nullable=True),
         "notes": _col(str, "Caveats, disagreements between sources.", nullable=True),
         "start_local": _col("datetime64[ns]", "Start as a day on the Pyongyang clock (derived)."),
-        "end_local": _col("datetime64[ns]", "End as a day on the Pyongyang clock (derived; = start_local for single-day events)."),
+        "end_local": _col(
+            "datetime64[ns]",
+            "End as a day on the Pyongyang clock (derived; = start_local for single-day events).",
+        ),
         "file": _col(str, "Catalogue file the row came from (derived)."),
     },
     strict=True,

@@ -33,7 +33,25 @@ def summary() -> dict:
         },
         "clock": "Asia/Pyongyang (UTC+9; UTC+8:30 from 2015-08-15 to 2018-05-04)",
         "month_precision_rows_excluded": int((missiles["date_precision"] == "month").sum()),
-        "events_per_category": {k: int(v) for k, v in events["category"].value_counts().sort_index().items()},
+        "events_per_category": {
+            k: int(v) for k, v in events["category"].value_counts().sort_index().items()
+        },
         "sources": {name: s.sha256 for name, s in pinned.items()},
-        "data_versions": {name: f"{s.repository}@{s.commit[:12]} ({s.version})" for name, s in pinned.items()},
+        "data_versions": {
+            name: f"{s.repository}@{s.commit[:12]} ({s.version})" for name, s in pinned.items()
+        },
     }
+
+
+def per_year_frame(missiles: pd.DataFrame) -> pd.DataFrame:
+    """Both units per local-clock year as a frame (index year; columns missiles, launch_days), zero-filled."""
+    counts = per_year(missiles)
+    frame = pd.DataFrame(
+        {
+            "missiles": pd.Series(counts["missiles_per_year"]),
+            "launch_days": pd.Series(counts["launch_days_per_year"]),
+        }
+    )
+    frame.index = frame.index.astype(int)
+    full = range(frame.index.min(), frame.index.max() + 1)
+    return frame.reindex(full, fill_value=0).rename_axis("year").astype(int)
