@@ -55,6 +55,7 @@ def lab_server(tmp_path: Path):
             f"--IdentityProvider.token={TOKEN}",
             f"--ServerApp.root_dir={config.NOTEBOOKS_DIR}",
             "--ServerApp.port_retries=0",
+            "--allow-root",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

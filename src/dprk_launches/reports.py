@@ -130,6 +130,8 @@ def render_html(nb: NotebookNode, title: str) -> str:
         exclude_output_prompt=True,
     )
     nb.metadata["title"] = title
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
