@@ -223,3 +223,10 @@ def test_events_check_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_unknown_category_filter_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown categories"):
         events.load_events(categories=["sanctions"])
+
+
+def test_checking_a_committed_catalogue_file_does_not_clash_with_itself(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for path in events.catalogue_files():
+        assert main(["events", "check", str(path)]) == 0, capsys.readouterr().out

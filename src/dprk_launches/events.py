@@ -318,9 +318,10 @@ def _expand(paths: list[Path | str]) -> list[Path]:
     return out
 
 
-def _raw_catalogue(include_generated: bool) -> pd.DataFrame:
-    """Our committed catalogue files as raw text rows, plus the generated anniversaries."""
-    frames = [_read_event_file(p) for p in catalogue_files()]
+def _raw_catalogue(include_generated: bool, skip: tuple[Path, ...] = ()) -> pd.DataFrame:
+    """Our committed catalogue files as raw text rows (minus `skip`), plus the generated anniversaries."""
+    skipped = {p.resolve() for p in skip}
+    frames = [_read_event_file(p) for p in catalogue_files() if p.resolve() not in skipped]
     if include_generated:
         generated = anniversaries()
         generated["file"] = "generated:anniversaries"
@@ -353,9 +354,10 @@ def load_events(
 
 def check_file(path: Path | str) -> list[Rejection]:
     """Every problem with a user's events file, checked against our catalogue for clashes."""
-    ours = _raw_catalogue(include_generated=True)
+    files = _expand([path])
+    ours = _raw_catalogue(include_generated=True, skip=tuple(files))
     _, ours_rejected = validate_events(ours, errors="collect")
-    theirs = _concat([_read_event_file(p) for p in _expand([path])])
+    theirs = _concat([_read_event_file(p) for p in files])
     _, rejected = validate_events(_concat([ours, theirs]), errors="collect")
     return [r for r in rejected if r not in ours_rejected]
 
