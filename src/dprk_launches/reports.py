@@ -22,6 +22,8 @@ from .reportkit import HEADLINE_KEY
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 MANIFEST = ".manifest.json"
+# Parallel kernels can race for the same TCP port (jupyter_client); such a start failure is retried once.
+KERNEL_START_FAILURES = ("Kernel died before replying", "Address already in use")
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,12 @@ def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResul
     """Build one report; a failure is returned (with its message), never half-written."""
     start = time.perf_counter()
     try:
-        headline = _execute(spec, out_dir, parameters)
+        try:
+            headline = _execute(spec, out_dir, parameters)
+        except Exception as exc:
+            if not any(sign in str(exc) for sign in KERNEL_START_FAILURES):
+                raise
+            headline = _execute(spec, out_dir, parameters)
     except Exception as exc:
         lines = [line for line in str(exc).strip().splitlines() if line.strip()]
         message = f"{type(exc).__name__}: {' | '.join(lines[-3:])}"
