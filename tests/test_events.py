@@ -237,11 +237,19 @@ def test_catalogue_meets_its_floors() -> None:
     un = table[table["category"] == "sanctions_un"]
     numbers = {int(e.split("-")[-1]) for e in un.loc[un["subcategory"] == "resolution", "event_id"]}
     assert {825, 1695, 1718, 1874, 2087, 2094, 2270, 2321, 2356, 2371, 2375, 2397} <= numbers
-    assert set(un.loc[un["subcategory"] == "veto", "start_date"].dt.strftime("%Y-%m")) == {"2022-05", "2024-03"}
+    assert set(un.loc[un["subcategory"] == "veto", "start_date"].dt.strftime("%Y-%m")) == {
+        "2022-05",
+        "2024-03",
+    }
     assert (un["subcategory"] == "renewal").sum() >= 11
     tests = table[table["category"] == "nuclear_test"]
     assert list(tests["start_local"].dt.strftime("%Y-%m-%d")) == [
-        "2006-10-09", "2009-05-25", "2013-02-12", "2016-01-06", "2016-09-09", "2017-09-03",
+        "2006-10-09",
+        "2009-05-25",
+        "2013-02-12",
+        "2016-01-06",
+        "2016-09-09",
+        "2017-09-03",
     ]
     assert (table["category"] == "sanctions_us").sum() >= 60
     assert table["source_url"].str.match(r"^https?://").all()

@@ -104,14 +104,14 @@ def matched_pools(
     return pools
 
 
-def _draw(
+def draw_totals(
     counts: np.ndarray,
     pools: list[np.ndarray],
     window: tuple[int, int],
     n_draws: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Total window counts over all events for each of n_draws matched placebo draws."""
+    """Total window counts over all events for each of n_draws matched placebo draws (vectorised)."""
     cum = np.concatenate([[0], np.cumsum(counts)])
     a, b = window
     total = np.zeros(n_draws, dtype=np.int64)
@@ -154,9 +154,9 @@ def placebo_test(
     if min(sizes) < SMALL_POOL:
         warnings.warn(f"smallest placebo pool has only {min(sizes)} candidate days", stacklevel=2)
     observed = int(window_counts(counts, pos, *window).sum())
-    placebo = _draw(counts, pools, window, n_draws, rng)
+    placebo = draw_totals(counts, pools, window, n_draws, rng)
     observed_pre = int(window_counts(counts, pos, *pre_window).sum())
-    placebo_pre = _draw(counts, pools, pre_window, n_draws, rng)
+    placebo_pre = draw_totals(counts, pools, pre_window, n_draws, rng)
     mean = float(placebo.mean())
     q_lo, q_hi = np.quantile(placebo, [0.975, 0.025])
     expected = counts.mean() * window_days(len(counts), pos, *window).sum()
