@@ -90,17 +90,27 @@ def matched_pools(
     being compared with quiet dates.
 
     A candidate must also have its whole post-event window inside the calendar and at least
-    ACTIVITY_LOOKBACK days of history, and is never the event day itself.
+    ACTIVITY_LOOKBACK days of history, and is never the event day itself. Where no day matches on both
+    bins, the recency bin is dropped, then the activity bin (season only); the pool size says so.
     """
     doy = calendar.day_of_year.to_numpy()
-    activity = _activity_bin(np.asarray(counts)) * 10 + _recency_bin(np.asarray(counts))
+    activity = _activity_bin(np.asarray(counts))
+    recency = _recency_bin(np.asarray(counts))
     pos = np.arange(len(calendar))
     valid = (pos >= ACTIVITY_LOOKBACK) & (pos + window[1] < len(calendar)) & (pos + window[0] >= 0)
     pools = []
     for p in event_pos:
         gap = np.abs(doy - doy[p])
         season = np.minimum(gap, 366 - gap) <= SEASON_HALFWIDTH
-        pools.append(pos[valid & season & (activity == activity[p]) & (pos != p)])
+        base = valid & season & (pos != p)
+        for mask in (
+            (activity == activity[p]) & (recency == recency[p]),
+            activity == activity[p],
+            np.ones_like(base),
+        ):
+            if (base & mask).any():
+                break
+        pools.append(pos[base & mask])
     return pools
 
 
