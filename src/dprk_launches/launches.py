@@ -489,6 +489,16 @@ def load_missiles(
     return table
 
 
+def on_utc_clock(missiles: pd.DataFrame) -> pd.DataFrame:
+    """The same missiles dated by their UTC date instead (for robustness checks of the clock)."""
+    utc_id = np.where(
+        missiles["date_precision"] == "month",
+        missiles["date_utc"].dt.strftime("%Y-%m"),
+        missiles["date_utc"].dt.strftime("%Y-%m-%d"),
+    )
+    return missiles.assign(date_local=missiles["date_utc"], launch_id=utc_id)
+
+
 def launches_from_missiles(missiles: pd.DataFrame) -> pd.DataFrame:
     """Collapse a missiles table to one row per launch day on the local clock."""
 

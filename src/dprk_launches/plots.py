@@ -103,3 +103,26 @@ def plot_sensitivity(grid: pd.DataFrame) -> plt.Figure:
     )
     fig.tight_layout()
     return fig
+
+
+def plot_rate_ratios(table: pd.DataFrame) -> plt.Figure:
+    """Rate ratio with its placebo interval per row (columns: rate ratio, rr low, rr high), line at 1."""
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.2))
+    y = range(len(table))
+    ax.errorbar(
+        table["rate ratio"],
+        y,
+        xerr=[table["rate ratio"] - table["rr low"], table["rr high"] - table["rate ratio"]],
+        fmt="o",
+        color=UNIT_COLOURS["launch_days"],
+        capsize=3,
+    )
+    ax.axvline(1, color="#b33", lw=1)
+    ax.set_yticks(list(y), table.index)
+    ax.invert_yaxis()
+    ax.set(
+        xlabel="rate ratio, observed / matched placebo (95% placebo interval)",
+        title="Rate ratio by variant",
+    )
+    fig.tight_layout()
+    return fig
