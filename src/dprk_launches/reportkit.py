@@ -18,7 +18,6 @@ def setup_notebook() -> None:
 
     from . import plots
 
-    matplotlib.rcParams["svg.hashsalt"] = "dprk-launches"
     matplotlib.rcParams["figure.dpi"] = 100
     pd.set_option("display.max_rows", 60)
     pd.set_option("display.max_columns", 30)

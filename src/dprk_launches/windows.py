@@ -17,12 +17,6 @@ def daily_counts(
     return pd.DataFrame({"launch_days": (missiles > 0).astype(int), "missiles": missiles})
 
 
-def day_index(calendar: pd.DatetimeIndex, dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
-    """Position of each date in a daily calendar (-1 where the date is outside it)."""
-    pos = calendar.get_indexer(pd.DatetimeIndex(dates))
-    return pos.astype(np.int64)
-
-
 def window_counts(counts: np.ndarray, event_pos: np.ndarray, a: int, b: int) -> np.ndarray:
     """Sum of counts over days [pos + a, pos + b] for each event position (clipped at the calendar edges)."""
     if a > b:
