@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
@@ -53,8 +54,13 @@ def plot_peri_event(
     daily_rate: float,
     max_abs_days: int = 60,
     bin_days: int = 5,
+    band: pd.DataFrame | None = None,
 ) -> plt.Figure:
-    """Raster (one row per event) and histogram of launch days around events, with the base-rate line."""
+    """Raster (one row per event) and histogram of launch days around events, base rate and placebo band.
+
+    `band` (from `inference.placebo_band`, same max_abs_days and bin_days) shades the 95% range of
+    matched placebo dates per bin.
+    """
     fig, (top, bottom) = plt.subplots(
         2, 1, figsize=(10, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
     )
@@ -74,6 +80,17 @@ def plot_peri_event(
     bottom.axhline(
         daily_rate * bin_days * n_events, color="#333", ls="--", lw=1, label="base rate (all days)"
     )
+    if band is not None:
+        edges = np.append(band["start"].to_numpy(), band["start"].to_numpy()[-1] + bin_days)
+        bottom.stairs(
+            band["high"].to_numpy(),
+            edges,
+            baseline=band["low"].to_numpy(),
+            fill=True,
+            color="#888",
+            alpha=0.3,
+            label="matched placebo, 95% range",
+        )
     bottom.axvline(0, color="#b33", lw=1)
     bottom.set(xlabel="days from event", ylabel=f"launch days per {bin_days} days")
     bottom.legend(frameon=False)
@@ -123,6 +140,75 @@ def plot_rate_ratios(table: pd.DataFrame) -> plt.Figure:
     ax.set(
         xlabel="rate ratio, observed / matched placebo (95% placebo interval)",
         title="Rate ratio by variant",
+    )
+    fig.tight_layout()
+    return fig
+
+
+def plot_timeline(
+    counts: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    unit: str = "launch_days",
+    title: str = "Launch tempo",
+) -> plt.Figure:
+    """Bars of counts per period (weekly or monthly frame) with event lines and range-event bands."""
+    fig, ax = plt.subplots(figsize=(12, 4))
+    index = pd.DatetimeIndex(counts.index)
+    width = np.median(np.diff(index.asi8)) / 86_400e9 if len(index) > 1 else 1.0
+    ax.bar(index, counts[unit], width=-width, color=UNIT_COLOURS[unit], align="edge", lw=0)
+    if events is not None and len(events):
+        ranged = events["end_local"] > events["start_local"]
+        for row in events[ranged].itertuples():
+            ax.axvspan(row.start_local, row.end_local, color="#e8a33d", alpha=0.25, lw=0)
+        for when in events.loc[~ranged, "start_local"]:
+            ax.axvline(when, color="#b33", lw=0.8, alpha=0.7)
+    label = unit.replace("_", " ")
+    ax.set(xlabel="Pyongyang clock", ylabel=f"{label} per period", title=title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_seasonality(table: pd.DataFrame, period: str = "month") -> plt.Figure:
+    """Bars of launch rate per 30 days by month (or quarter) with their exact Poisson intervals."""
+    rows = table[table["period"] == period]
+    if rows.empty:
+        raise ValueError(f"no rows for period {period!r}")
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    x = rows["value"].to_numpy()
+    rate = rows["rate_per_30d"].to_numpy()
+    ax.bar(x, rate, color=UNIT_COLOURS["launch_days"])
+    ax.errorbar(
+        x,
+        rate,
+        yerr=[rate - rows["low"].to_numpy(), rows["high"].to_numpy() - rate],
+        fmt="none",
+        color="#333",
+        capsize=3,
+    )
+    ax.set_xticks(x)
+    ax.set(xlabel=period, ylabel="rate per 30 days (95% exact interval)", title="Seasonality")
+    fig.tight_layout()
+    return fig
+
+
+def plot_rescaling(z: np.ndarray) -> plt.Figure:
+    """Time-rescaling check of the Hawkes fit: sorted rescaled intervals against uniform quantiles."""
+    z = np.sort(np.asarray(z))
+    n = len(z)
+    if n == 0:
+        raise ValueError("no rescaled intervals to plot")
+    expected = (np.arange(1, n + 1) - 0.5) / n
+    band = 1.36 / np.sqrt(n)
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot(expected, z, "o", ms=3, color=UNIT_COLOURS["launch_days"])
+    ax.plot([0, 1], [0, 1], color="#333", lw=1)
+    ax.fill_between([0, 1], [-band, 1 - band], [band, 1 + band], color="#888", alpha=0.2)
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        xlabel="uniform quantile",
+        ylabel="rescaled interval",
+        title="Hawkes goodness of fit (95% KS band)",
     )
     fig.tight_layout()
     return fig

@@ -1,0 +1,67 @@
+"""Plots return figures with the expected content, from frames and result objects."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from dprk_launches import hawkes, inference, plots, series, simulate, windows  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def daily() -> pd.DataFrame:
+    return simulate.simulate_days(n_days=2500, base_rate=0.03, excitation=0.3, seed=8)
+
+
+def test_timeline_marks_point_and_range_events(daily: pd.DataFrame) -> None:
+    events = pd.DataFrame(
+        {
+            "start_local": pd.to_datetime(["2013-03-01", "2014-08-01"]),
+            "end_local": pd.to_datetime(["2013-03-01", "2014-08-20"]),
+        }
+    )
+    fig = plots.plot_timeline(series.weekly_counts(daily), events)
+    ax = fig.axes[0]
+    assert len(ax.patches) >= len(series.weekly_counts(daily)) and len(ax.lines) == 1
+    plt.close(fig)
+
+
+def test_peri_event_with_placebo_band_and_sensitivity(daily: pd.DataFrame) -> None:
+    dates = daily.index[[300, 900, 1500, 2100]]
+    launches = pd.DataFrame({"date_local": daily.index[daily["launch_days"] > 0]})
+    events = pd.DataFrame({"event_id": ["a", "b", "c", "d"], "start_local": dates})
+    offsets = windows.event_offsets(launches, events, max_abs_days=60)
+    fit = hawkes.fit_hawkes(daily)
+    band = inference.placebo_band(daily, dates, n_draws=200, fit=fit)
+    fig = plots.plot_peri_event(offsets, 4, daily["launch_days"].mean(), band=band)
+    labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert "matched placebo, 95% range" in labels
+    plt.close(fig)
+    grid = inference.sensitivity_grid(daily, dates, [1, 8], [14, 30], n_draws=200, fit=fit)
+    fig = plots.plot_sensitivity(grid)
+    assert fig.axes[0].get_xlabel().startswith("window end")
+    plt.close(fig)
+
+
+def test_seasonality_rescaling_and_units(daily: pd.DataFrame) -> None:
+    fig = plots.plot_seasonality(series.seasonality(daily))
+    assert len(fig.axes[0].patches) == 12
+    plt.close(fig)
+    with pytest.raises(ValueError, match="no rows"):
+        plots.plot_seasonality(series.seasonality(daily), period="week")
+    fit = hawkes.fit_hawkes(daily)
+    fig = plots.plot_rescaling(hawkes.time_rescaling_ks(fit, daily)[2])
+    assert fig.axes[0].get_xlim() == (0, 1)
+    plt.close(fig)
+    per_year = pd.DataFrame({"missiles": [5, 9], "launch_days": [3, 4]}, index=[2020, 2021])
+    fig = plots.plot_units_per_year(per_year)
+    assert len(fig.axes[0].patches) == 4
+    plt.close(fig)
+    with pytest.raises(ValueError, match="no rescaled"):
+        plots.plot_rescaling(np.array([]))
