@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-from dprk_launches import config
+import nbformat
+import pytest
+
+from dprk_launches import config, reports
 
 KEYS = {
     "n_sims",
@@ -34,7 +38,11 @@ def test_calibration_prints_one_json_object_with_the_documented_keys(mirror) -> 
 
 def test_bench_prints_one_json_object_with_the_documented_keys() -> None:
     out = subprocess.run(
-        [sys.executable, str(config.PROJECT_ROOT / "benchmarks" / "run.py")],
+        [
+            sys.executable,
+            str(config.PROJECT_ROOT / "benchmarks" / "run.py"),
+            "--skip-suite-build",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -42,3 +50,36 @@ def test_bench_prints_one_json_object_with_the_documented_keys() -> None:
     result = json.loads(out.stdout)
     assert {"placebo_seconds", "placebo_speedup_vs_naive"} <= set(result)
     assert result["placebo_seconds"] > 0
+
+
+def _suite_build():
+    """The benchmarks/suite_build.py module."""
+    sys.path.insert(0, str(config.PROJECT_ROOT / "benchmarks"))
+    try:
+        import suite_build
+    finally:
+        sys.path.pop(0)
+    return suite_build
+
+
+def test_suite_build_reports_the_documented_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    suite_build = _suite_build()
+    times = iter([(30.0, {"a": 4.0, "b": 7.5}), (20.0, {})])
+    monkeypatch.setattr(suite_build, "timed_build", lambda notebooks_dir, out_dir: next(times))
+    result = suite_build.run()
+    assert result["suite_build_seconds"] == 30.0 and result["floor_seconds"] == 20.0
+    assert result["suite_build_ratio"] == 1.5 and result["slowest_report"] == "b"
+    assert result["suite_reports"] == len(reports.discover())
+
+
+def test_suite_build_floor_notebooks_are_discovered_python3_notebooks(tmp_path: Path) -> None:
+    suite_build = _suite_build()
+    paths = suite_build.write_floor_notebooks(tmp_path, 3)
+    assert [s.notebook for s in reports.discover(tmp_path)] == paths
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        assert nb.metadata["kernelspec"]["name"] == "python3"
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert any("parameters" in c.metadata.get("tags", []) for c in code)
+        assert suite_build.FLOOR_IMPORTS in [c.source for c in code]

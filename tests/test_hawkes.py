@@ -113,3 +113,37 @@ def test_bad_inputs_to_the_fit() -> None:
         hawkes.fit_hawkes(quiet)
     with pytest.raises(ValueError, match="unit must be"):
         hawkes.fit_hawkes(quiet, unit="rockets")
+
+
+def test_prob_launch_within_matches_simulating_forward(
+    simulated: pd.DataFrame, fitted: hawkes.HawkesFit
+) -> None:
+    daily = simulated.iloc[:4000]
+    day = daily.index[daily["launch_days"].to_numpy().nonzero()[0][5] + 1]
+    exact = hawkes.prob_launch_within(fitted, daily, day, 7)
+    pos = daily.index.get_loc(day)
+    calendar = pd.date_range(daily.index[0], periods=pos + 8, freq="D")
+    hits = 0
+    rng = np.random.default_rng(3)
+    for _ in range(4000):
+        path = daily["launch_days"].to_numpy()[: pos + 1]
+        sim = _forward(fitted, calendar, path, rng)
+        hits += sim[pos + 1 :].any()
+    assert abs(hits / 4000 - exact) < 4 * np.sqrt(exact * (1 - exact) / 4000) + 1e-3
+    assert hawkes.prob_launch_within(fitted, daily, day, 30) > exact
+    with pytest.raises(ValueError, match="horizon"):
+        hawkes.prob_launch_within(fitted, daily, day, 0)
+
+
+def _forward(
+    fit: hawkes.HawkesFit, calendar: pd.DatetimeIndex, past: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Brute force: simulate day by day after a fixed past, from the model's definition."""
+    design = hawkes.Design.from_index(calendar, fit.era_names)
+    base = design.background(fit.log_mu, fit.season)
+    y = np.zeros(len(calendar))
+    y[: len(past)] = past
+    for t in range(len(past), len(calendar)):
+        g = sum((1 - fit.kappa) * fit.kappa ** (t - 1 - u) * y[u] for u in range(t))
+        y[t] = rng.random() < -np.expm1(-(base[t] + fit.alpha * g))
+    return y

@@ -91,3 +91,22 @@ def test_bad_family_and_unit() -> None:
         models.fit_count_model(daily, family="zip")
     with pytest.raises(ValueError, match="unit"):
         models.fit_count_model(daily, unit="rockets")
+
+
+def test_window_share_and_event_counts_per_week() -> None:
+    index = pd.date_range("2024-01-02", periods=28, freq="D")  # a Tuesday: weeks end Mondays
+    events = pd.DatetimeIndex(["2024-01-02", "2024-01-03", "2024-03-01"])
+    counts = models.period_event_counts(index, events)
+    assert counts.sum() == 2 and counts.iloc[0] == 2
+    share = models.window_share(index, events, 1, 3)
+    assert share.iloc[0] == pytest.approx(4 / 7)  # days 3-6 of the first week are covered once
+    assert share.between(0, 1).all()
+
+
+def test_event_window_model_reports_post_and_pre_terms() -> None:
+    daily, cov = _daily_with_effect(3.0, seed=4)
+    events = daily.index[np.flatnonzero(np.diff(cov["post_1_30"].to_numpy()) > 0)]
+    result = models.event_window_model(daily, events, (1, 30), (-30, -1))
+    table = result.to_frame()
+    assert {"post_event", "pre_event"} <= set(table.index)
+    assert table.loc["post_event", "rate_ratio"] > 1.5

@@ -65,3 +65,31 @@ def test_seasonality_rescaling_and_units(daily: pd.DataFrame) -> None:
     plt.close(fig)
     with pytest.raises(ValueError, match="no rescaled"):
         plots.plot_rescaling(np.array([]))
+
+
+def test_tempo_plots_draw_their_content(daily: pd.DataFrame) -> None:
+    weekly = series.weekly_counts(daily)
+    breaks = series.changepoints(weekly["launch_days"])
+    fig = plots.plot_changepoints(weekly["launch_days"], breaks.to_frame(), "launch days")
+    assert len(fig.axes[0].collections) == len(breaks.to_frame())
+    intervals = series.inter_launch_intervals(daily)
+    fig = plots.plot_intervals(intervals, rate=float(daily["launch_days"].mean()))
+    assert fig.axes[0].get_xscale() == "log"
+    with pytest.raises(ValueError):
+        plots.plot_intervals(intervals.iloc[:0], rate=0.1)
+    fig = plots.plot_timeline(weekly, eras=series.era_rates(daily))
+    assert len(fig.axes[0].texts) == len(series.era_rates(daily))
+    plt.close("all")
+
+
+def test_ccf_and_range_phase_plots(daily: pd.DataFrame) -> None:
+    frame = pd.DataFrame({"lag": [-1, 0, 1], "ccf": [0.1, 0.3, -0.05], "band": [0.06] * 3})
+    fig = plots.plot_ccf(frame)
+    assert len(fig.axes[0].patches) == 1  # the white-noise band
+    summary = pd.DataFrame(
+        {"launch_days_per_30d": [0.5, 1.0, 0.7], "low": [0.3, 0.6, 0.4], "high": [0.8, 1.5, 1.0]},
+        index=pd.Index(["before", "during", "after"], name="phase"),
+    )
+    fig = plots.plot_range_phases(summary)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["before", "during", "after"]
+    plt.close("all")

@@ -115,3 +115,18 @@ def test_poisson_changepoints_find_a_rate_shift() -> None:
     assert "segments" in found.summary() and len(found.to_frame()) == 2
     with pytest.raises(ValueError, match="at least"):
         series.changepoints(weeks.iloc[:5])
+
+
+def test_era_rates_add_up_and_bracket_the_rate() -> None:
+    index = pd.date_range("2017-01-01", "2019-12-31", freq="D")
+    y = np.zeros(len(index), dtype=np.int64)
+    y[[10, 40, 41, 400, 900]] = 1
+    daily = pd.DataFrame({"launch_days": y, "missiles": 2 * y}, index=index)
+    table = series.era_rates(daily)
+    assert list(table.index) == ["kju_buildup", "moratorium", "kju_resumed"]
+    assert table["days"].sum() == len(index) and table["launch_days"].sum() == 5
+    assert table.loc["moratorium", "first_day"] == pd.Timestamp("2018-04-21")
+    assert (table["low"] <= table["launch_days_per_30d"]).all()
+    assert (table["launch_days_per_30d"] <= table["high"]).all()
+    assert table.loc["kju_buildup", "missiles_per_launch_day"] == 2.0
+    assert np.isnan(table.loc["moratorium", "missiles_per_launch_day"])

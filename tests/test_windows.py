@@ -98,3 +98,28 @@ def test_range_phases_before_during_after() -> None:
     bad = events.assign(start_local=pd.Timestamp("2019-01-01"))
     with pytest.raises(ValueError, match="outside the calendar"):
         windows.range_phase_counts(daily, bad)
+
+
+def test_range_phase_summary_totals_and_rates() -> None:
+    index = pd.date_range("2020-01-01", periods=200, freq="D")
+    y = np.zeros(200, dtype=np.int64)
+    y[[5, 50, 52, 60, 95]] = 1
+    daily = pd.DataFrame({"launch_days": y, "missiles": 3 * y}, index=index)
+    events = pd.DataFrame(
+        {
+            "event_id": ["a", "b"],
+            "start_local": index[[50, 100]],
+            "end_local": index[[59, 109]],
+        }
+    )
+    phases = windows.range_phase_counts(daily, events, before=30, after=30)
+    summary = windows.range_phase_summary(phases)
+    assert list(summary.index) == ["before", "during", "after"]
+    assert summary.loc["during", "launch_days"] == 2 and summary.loc["during", "days"] == 20
+    assert (
+        summary.loc["before", "launch_days"] == 1
+    )  # day 95 before b; day 5 is outside a's 30 days
+    assert summary.loc["after", "launch_days"] == 1  # day 60 after a; day 95 is 36 days after a
+    assert summary.loc["during", "launch_days_per_30d"] == pytest.approx(3.0)
+    assert summary.loc["during", "missiles_per_30d"] == pytest.approx(9.0)
+    assert (summary["low"] <= summary["launch_days_per_30d"]).all()

@@ -350,3 +350,24 @@ def time_rescaling_ks(
     z = -np.expm1(-tau)
     ks = stats.kstest(z, "uniform")
     return float(ks.statistic), float(ks.pvalue), z
+
+
+def prob_launch_within(
+    fit: HawkesFit, daily: pd.DataFrame, day: pd.Timestamp, horizon: int, unit: str = "launch_days"
+) -> float:
+    """P(at least one launch day in the `horizon` days after `day`), given the launches up to `day`.
+
+    Exact under the model: until the first launch the excitation only decays, so the chance of none
+    is exp(-sum of the intensities along the launch-free path).
+    """
+    if horizon < 1:
+        raise ValueError("horizon must be at least 1 day")
+    index = pd.DatetimeIndex(daily.index)
+    pos = index.get_loc(pd.Timestamp(day).normalize())
+    future = pd.date_range(index[pos] + pd.Timedelta(days=1), periods=horizon, freq="D")
+    base = Design.from_index(future, fit.era_names).background(fit.log_mu, fit.season)
+    y = (daily[unit].to_numpy()[: pos + 1] > 0).astype(float)
+    g = excitation(y, fit.kappa)
+    state = fit.kappa * g[-1] + (1 - fit.kappa) * y[-1]
+    decay = fit.kappa ** np.arange(horizon)
+    return float(-np.expm1(-(base + fit.alpha * state * decay).sum()))

@@ -13,7 +13,7 @@ from statsmodels.discrete.discrete_model import NegativeBinomial
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 from statsmodels.tsa.stattools import grangercausalitytests
 
-from .series import era_of
+from .series import UNITS, era_of
 from .windows import event_positions, window_weights
 
 FAMILIES = ("nb", "poisson")
@@ -257,3 +257,48 @@ def granger_tests(launches: pd.Series, events: pd.Series, max_lag: int = 4) -> p
             f, p, df_denom, df_num = tests["ssr_ftest"]
             rows.append({"direction": direction, "lag": lag, "F": float(f), "p_value": float(p)})
     return pd.DataFrame(rows)
+
+
+def period_event_counts(
+    calendar: pd.DatetimeIndex, event_dates: pd.Series | pd.DatetimeIndex, freq: str = "W-MON"
+) -> pd.Series:
+    """Number of events per period of a daily calendar (events outside it are ignored)."""
+    pos = event_positions(calendar, event_dates)
+    daily = np.bincount(pos[pos >= 0], minlength=len(calendar)).astype(float)
+    return pd.Series(daily, index=calendar).resample(freq).sum().rename("events")
+
+
+def window_share(
+    calendar: pd.DatetimeIndex,
+    event_dates: pd.Series | pd.DatetimeIndex,
+    a: int,
+    b: int,
+    freq: str = "W-MON",
+) -> pd.Series:
+    """Share of each period's days that fall inside any event window [a, b] (0 to 1)."""
+    return event_indicator(calendar, event_dates, a, b).resample(freq).mean()
+
+
+def event_window_model(
+    daily: pd.DataFrame,
+    event_dates: pd.Series | pd.DatetimeIndex,
+    window: tuple[int, int] = (1, 30),
+    pre_window: tuple[int, int] = (-30, -1),
+    unit: str = "launch_days",
+    family: str = "nb",
+    freq: str = "W-MON",
+) -> CountModelResult:
+    """Weekly count regression with the shares of days in post- and pre-event windows as covariates.
+
+    Era and month effects and last period's count are in the design, so the `post_event` rate ratio
+    is the change in launches per fully covered period against comparable periods.
+    """
+    calendar = pd.DatetimeIndex(daily.index)
+    counts = daily[list(UNITS)].resample(freq).sum()
+    covariates = pd.DataFrame(
+        {
+            "post_event": window_share(calendar, event_dates, *window, freq=freq),
+            "pre_event": window_share(calendar, event_dates, *pre_window, freq=freq),
+        }
+    )
+    return fit_count_model(counts, unit, covariates=covariates, family=family)

@@ -150,8 +150,12 @@ def plot_timeline(
     events: pd.DataFrame | None = None,
     unit: str = "launch_days",
     title: str = "Launch tempo",
+    eras: pd.DataFrame | None = None,
 ) -> plt.Figure:
-    """Bars of counts per period (weekly or monthly frame) with event lines and range-event bands."""
+    """Bars of counts per period with event lines, range-event bands and labelled era starts.
+
+    `eras` is `series.era_rates` output (its index names the eras, `first_day` their starts).
+    """
     fig, ax = plt.subplots(figsize=(12, 4))
     index = pd.DatetimeIndex(counts.index)
     width = np.median(np.diff(index.asi8)) / 86_400e9 if len(index) > 1 else 1.0
@@ -162,6 +166,11 @@ def plot_timeline(
             ax.axvspan(row.start_local, row.end_local, color="#e8a33d", alpha=0.25, lw=0)
         for when in events.loc[~ranged, "start_local"]:
             ax.axvline(when, color="#b33", lw=0.8, alpha=0.7)
+    if eras is not None:
+        top = float(counts[unit].max()) if len(counts) else 1.0
+        for name, first in zip(eras.index, eras["first_day"], strict=True):
+            ax.axvline(first, color="#555", ls="--", lw=0.8)
+            ax.text(first, top, f" {name}", rotation=90, va="top", fontsize=8, color="#555")
     label = unit.replace("_", " ")
     ax.set(xlabel="Pyongyang clock", ylabel=f"{label} per period", title=title)
     fig.tight_layout()
@@ -210,5 +219,75 @@ def plot_rescaling(z: np.ndarray) -> plt.Figure:
         ylabel="rescaled interval",
         title="Hawkes goodness of fit (95% KS band)",
     )
+    fig.tight_layout()
+    return fig
+
+
+def plot_changepoints(counts: pd.Series, segments: pd.DataFrame, unit_label: str) -> plt.Figure:
+    """Counts per period with the constant-rate segments of `series.changepoints` drawn as steps."""
+    fig, ax = plt.subplots(figsize=(12, 4))
+    index = pd.DatetimeIndex(counts.index)
+    width = np.median(np.diff(index.asi8)) / 86_400e9 if len(index) > 1 else 1.0
+    ax.bar(index, counts.to_numpy(), width=-width, align="edge", lw=0, color="#9bb7d4")
+    for row in segments.itertuples():
+        ax.hlines(row.rate, row.start - pd.Timedelta(days=width), row.end, color="#b33", lw=2)
+    ax.plot([], [], color="#b33", lw=2, label="segment rate (Poisson PELT)")
+    ax.set(xlabel="Pyongyang clock", ylabel=f"{unit_label} per period", title="Changepoints")
+    ax.legend(frameon=False, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def plot_intervals(intervals: pd.Series, rate: float) -> plt.Figure:
+    """Histogram of days between launch days on a log axis, against independent days at `rate`."""
+    values = intervals.to_numpy()
+    if len(values) == 0:
+        raise ValueError("no intervals to plot")
+    edges = np.unique(np.geomspace(1, max(values.max(), 2) + 1, 25).astype(int))
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    ax.hist(values, bins=edges, color=UNIT_COLOURS["launch_days"], label="observed")
+    geometric = len(values) * ((1 - rate) ** (edges[:-1] - 1) - (1 - rate) ** (edges[1:] - 1))
+    ax.stairs(geometric, edges, color="#b33", lw=1.5, label="if days were independent")
+    ax.set_xscale("log")
+    ax.set(xlabel="days to the next launch day", ylabel="intervals", title="Inter-launch intervals")
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_ccf(frame: pd.DataFrame, period: str = "week") -> plt.Figure:
+    """Lead-lag cross-correlation (from `models.cross_correlation`) with its ±1.96/sqrt(n) band."""
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    ax.vlines(frame["lag"], 0, frame["ccf"], color=UNIT_COLOURS["launch_days"], lw=2)
+    ax.plot(frame["lag"], frame["ccf"], "o", color=UNIT_COLOURS["launch_days"])
+    band = float(frame["band"].iloc[0])
+    ax.axhspan(-band, band, color="#888", alpha=0.25, lw=0, label="95% band (white noise)")
+    ax.axhline(0, color="#333", lw=0.8)
+    ax.set(
+        xlabel=f"lag k in {period}s (k > 0: events lead launches; k < 0: launches lead events)",
+        ylabel="correlation",
+        title="Who follows whom",
+    )
+    ax.legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_range_phases(summary: pd.DataFrame) -> plt.Figure:
+    """Launch days per 30 days before, during and after range events, with exact intervals."""
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    x = np.arange(len(summary))
+    rate = summary["launch_days_per_30d"].to_numpy()
+    ax.bar(x, rate, color=UNIT_COLOURS["launch_days"])
+    ax.errorbar(
+        x,
+        rate,
+        yerr=[rate - summary["low"].to_numpy(), summary["high"].to_numpy() - rate],
+        fmt="none",
+        color="#333",
+        capsize=3,
+    )
+    ax.set_xticks(x, [str(v) for v in summary.index])
+    ax.set(ylabel="launch days per 30 days (95% exact)", title="Before, during and after")
     fig.tight_layout()
     return fig

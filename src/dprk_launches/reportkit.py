@@ -61,6 +61,12 @@ def fmt_p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def rounded(frame: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
+    """The frame with its float columns rounded for display (dates and text untouched)."""
+    floats = frame.select_dtypes("float").columns
+    return frame.round(dict.fromkeys(floats, digits))
+
+
 def sources_frame() -> pd.DataFrame:
     """The pinned sources as a small table for a report."""
     rows = [

@@ -83,8 +83,10 @@ def era_of(dates: pd.DatetimeIndex | pd.Series) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=names, ordered=True)
 
 
-def _garwood(count: np.ndarray, exposure: np.ndarray, level: float) -> tuple[np.ndarray, ...]:
-    """Exact (Garwood) Poisson interval for count/exposure."""
+def poisson_interval(
+    count: np.ndarray, exposure: np.ndarray, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) Poisson interval for the rate count / exposure."""
     tail = (1 - level) / 2
     lo = np.where(count > 0, stats.chi2.ppf(tail, 2 * count) / 2, 0.0)
     hi = stats.chi2.ppf(1 - tail, 2 * count + 2) / 2
@@ -101,7 +103,7 @@ def seasonality(
     rows = []
     for period, key in (("month", index.month), ("quarter", index.quarter)):
         grouped = daily[unit].groupby(key).agg(["sum", "size"])
-        lo, hi = _garwood(grouped["sum"].to_numpy(), grouped["size"].to_numpy(), level)
+        lo, hi = poisson_interval(grouped["sum"].to_numpy(), grouped["size"].to_numpy(), level)
         rows.append(
             pd.DataFrame(
                 {
@@ -116,6 +118,25 @@ def seasonality(
             )
         )
     return pd.concat(rows, ignore_index=True)
+
+
+def era_rates(daily: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Per era (see ERAS) in the calendar: days, both units, launch days per 30 days with exact intervals."""
+    labels = pd.Series(np.asarray(era_of(pd.DatetimeIndex(daily.index))), index=daily.index)
+    grouped = daily[list(UNITS)].groupby(labels, sort=False)
+    spans = (
+        pd.Series(daily.index, index=daily.index).groupby(labels, sort=False).agg(["min", "max"])
+    )
+    table = grouped.sum().assign(first_day=spans["min"], last_day=spans["max"], days=grouped.size())
+    lo, hi = poisson_interval(table["launch_days"].to_numpy(), table["days"].to_numpy(), level)
+    table["launch_days_per_30d"] = 30 * table["launch_days"] / table["days"]
+    table["low"], table["high"] = 30 * lo, 30 * hi
+    table["missiles_per_launch_day"] = table["missiles"] / table["launch_days"].where(
+        table["launch_days"] > 0
+    )
+    table.index.name = "era"
+    columns = ["first_day", "last_day", "days", *UNITS, "launch_days_per_30d", "low", "high"]
+    return table[[*columns, "missiles_per_launch_day"]]
 
 
 def inter_launch_intervals(daily: pd.DataFrame) -> pd.Series:

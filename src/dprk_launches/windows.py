@@ -11,13 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .series import daily_counts
+from .series import daily_counts, poisson_interval
 
 __all__ = [
     "daily_counts",
     "event_offsets",
     "event_positions",
     "range_phase_counts",
+    "range_phase_summary",
     "union_window_mask",
     "window_counts",
     "window_days",
@@ -135,3 +136,16 @@ def range_phase_counts(
     out = pd.concat(rows, ignore_index=True)
     out["phase"] = pd.Categorical(out["phase"], ["before", "during", "after"], ordered=True)
     return out.sort_values(["event_id", "phase"], ignore_index=True)
+
+
+def range_phase_summary(phases: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Totals per phase of `range_phase_counts`: days, both units, launch days per 30 days (exact CI).
+
+    Overlapping events count a shared day once per event, as everywhere in this module.
+    """
+    totals = phases.groupby("phase", observed=False)[["days", "launch_days", "missiles"]].sum()
+    lo, hi = poisson_interval(totals["launch_days"].to_numpy(), totals["days"].to_numpy(), level)
+    totals["launch_days_per_30d"] = 30 * totals["launch_days"] / totals["days"]
+    totals["low"], totals["high"] = 30 * lo, 30 * hi
+    totals["missiles_per_30d"] = 30 * totals["missiles"] / totals["days"]
+    return totals
