@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.patches import StepPatch  # noqa: E402
 
 from dprk_launches import hawkes, inference, plots, series, simulate, windows  # noqa: E402
 
@@ -28,7 +29,11 @@ def test_timeline_marks_point_and_range_events(daily: pd.DataFrame) -> None:
     )
     fig = plots.plot_timeline(series.weekly_counts(daily), events)
     ax = fig.axes[0]
-    assert len(ax.patches) >= len(series.weekly_counts(daily)) and len(ax.lines) == 1
+    steps = [p for p in ax.patches if isinstance(p, StepPatch)]
+    assert len(steps) == 1 and steps[0].get_data().values.sum() == daily["launch_days"].sum()
+    assert (
+        len(ax.patches) == 2 and len(ax.lines) == 1
+    )  # the counts, one range band, one point event
     plt.close(fig)
 
 

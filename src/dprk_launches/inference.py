@@ -629,7 +629,7 @@ def compare_categories(
                 )
             except ValueError:
                 continue
-            c = conditional_test(daily, group, window, pre_window, fit=fit)
+            c = conditional_test(daily, group, window, pre_window, fit=fit, interval=False)
             rows[name] = {
                 "n_events": r.n_events,
                 "observed": r.observed,

@@ -145,6 +145,13 @@ def plot_rate_ratios(table: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+def _period_edges(index: pd.Index) -> pd.DatetimeIndex:
+    """Edges of periods labelled by their last day (resample output): one more edge than periods."""
+    index = pd.DatetimeIndex(index)
+    width = index[1] - index[0] if len(index) > 1 else pd.Timedelta(days=1)
+    return index.insert(0, index[0] - width)
+
+
 def plot_timeline(
     counts: pd.DataFrame,
     events: pd.DataFrame | None = None,
@@ -157,9 +164,9 @@ def plot_timeline(
     `eras` is `series.era_rates` output (its index names the eras, `first_day` their starts).
     """
     fig, ax = plt.subplots(figsize=(12, 4))
-    index = pd.DatetimeIndex(counts.index)
-    width = np.median(np.diff(index.asi8)) / 86_400e9 if len(index) > 1 else 1.0
-    ax.bar(index, counts[unit], width=-width, color=UNIT_COLOURS[unit], align="edge", lw=0)
+    ax.stairs(
+        counts[unit].to_numpy(), _period_edges(counts.index), fill=True, color=UNIT_COLOURS[unit]
+    )
     if events is not None and len(events):
         ranged = events["end_local"] > events["start_local"]
         for row in events[ranged].itertuples():
@@ -226,11 +233,11 @@ def plot_rescaling(z: np.ndarray) -> plt.Figure:
 def plot_changepoints(counts: pd.Series, segments: pd.DataFrame, unit_label: str) -> plt.Figure:
     """Counts per period with the constant-rate segments of `series.changepoints` drawn as steps."""
     fig, ax = plt.subplots(figsize=(12, 4))
-    index = pd.DatetimeIndex(counts.index)
-    width = np.median(np.diff(index.asi8)) / 86_400e9 if len(index) > 1 else 1.0
-    ax.bar(index, counts.to_numpy(), width=-width, align="edge", lw=0, color="#9bb7d4")
+    edges = _period_edges(counts.index)
+    ax.stairs(counts.to_numpy(), edges, fill=True, color="#9bb7d4")
+    width = edges[1] - edges[0]
     for row in segments.itertuples():
-        ax.hlines(row.rate, row.start - pd.Timedelta(days=width), row.end, color="#b33", lw=2)
+        ax.hlines(row.rate, row.start - width, row.end, color="#b33", lw=2)
     ax.plot([], [], color="#b33", lw=2, label="segment rate (Poisson PELT)")
     ax.set(xlabel="Pyongyang clock", ylabel=f"{unit_label} per period", title="Changepoints")
     ax.legend(frameon=False, loc="upper left")

@@ -15,10 +15,14 @@ HEADLINE_KEY = "dprk_headline"
 def setup_notebook() -> None:
     """Deterministic, readable notebook output: PNG figures, pandas display limits, one plot theme."""
     import matplotlib
+    from IPython import get_ipython
 
     from . import plots
 
     matplotlib.rcParams["figure.dpi"] = 100
+    shell = get_ipython()
+    if shell is not None:  # figures are laid out by tight_layout: skip the second, "tight" render
+        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
     pd.set_option("display.max_rows", 60)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
