@@ -164,6 +164,19 @@ def naive_poisson_p(observed: int, expected: float) -> float:
     return float(stats.poisson.sf(observed - 1, expected))
 
 
+def _result_frame(result: PlaceboResult | ConditionalResult, **extra: object) -> pd.DataFrame:
+    """One-row frame of a test result: scalar fields, windows as text, the interval as two columns."""
+    row = {
+        k: v
+        for k, v in asdict(result).items()
+        if k not in ("pool_sizes", "rate_ratio_interval", "window", "pre_window")
+    }
+    row["window"] = f"[{result.window[0]}, {result.window[1]}]"
+    row["pre_window"] = f"[{result.pre_window[0]}, {result.pre_window[1]}]"
+    row["rr_low"], row["rr_high"] = result.rate_ratio_interval
+    return pd.DataFrame([{**row, **extra}])
+
+
 @dataclass(frozen=True)
 class PlaceboResult:
     """Observed launches in a window after events against matched placebo dates."""
@@ -211,16 +224,7 @@ class PlaceboResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One-row tidy frame of the result."""
-        row = {
-            k: v
-            for k, v in asdict(self).items()
-            if k not in ("pool_sizes", "rate_ratio_interval", "window", "pre_window")
-        }
-        row["window"] = f"[{self.window[0]}, {self.window[1]}]"
-        row["pre_window"] = f"[{self.pre_window[0]}, {self.pre_window[1]}]"
-        row["rr_low"], row["rr_high"] = self.rate_ratio_interval
-        row["min_pool"] = min(self.pool_sizes)
-        return pd.DataFrame([row])
+        return _result_frame(self, min_pool=min(self.pool_sizes))
 
 
 def _check_inputs(daily: pd.DataFrame, unit: str, windows: tuple[tuple[int, int], ...]) -> None:
@@ -398,15 +402,7 @@ class ConditionalResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One-row tidy frame of the result."""
-        row = {
-            k: v
-            for k, v in asdict(self).items()
-            if k not in ("rate_ratio_interval", "window", "pre_window")
-        }
-        row["window"] = f"[{self.window[0]}, {self.window[1]}]"
-        row["pre_window"] = f"[{self.pre_window[0]}, {self.pre_window[1]}]"
-        row["rr_low"], row["rr_high"] = self.rate_ratio_interval
-        return pd.DataFrame([row])
+        return _result_frame(self)
 
 
 def _scaled_probs(lam: np.ndarray, ratio: float) -> np.ndarray:

@@ -184,6 +184,16 @@ def plot_timeline(
     return fig
 
 
+def _rate_bars(
+    ax: plt.Axes, x: np.ndarray, rate: pd.Series, low: pd.Series, high: pd.Series
+) -> None:
+    """Bars of rates with their interval as error bars."""
+    rate = rate.to_numpy()
+    ax.bar(x, rate, color=UNIT_COLOURS["launch_days"])
+    yerr = [rate - low.to_numpy(), high.to_numpy() - rate]
+    ax.errorbar(x, rate, yerr=yerr, fmt="none", color="#333", capsize=3)
+
+
 def plot_seasonality(table: pd.DataFrame, period: str = "month") -> plt.Figure:
     """Bars of launch rate per 30 days by month (or quarter) with their exact Poisson intervals."""
     rows = table[table["period"] == period]
@@ -191,16 +201,7 @@ def plot_seasonality(table: pd.DataFrame, period: str = "month") -> plt.Figure:
         raise ValueError(f"no rows for period {period!r}")
     fig, ax = plt.subplots(figsize=(8, 3.5))
     x = rows["value"].to_numpy()
-    rate = rows["rate_per_30d"].to_numpy()
-    ax.bar(x, rate, color=UNIT_COLOURS["launch_days"])
-    ax.errorbar(
-        x,
-        rate,
-        yerr=[rate - rows["low"].to_numpy(), rows["high"].to_numpy() - rate],
-        fmt="none",
-        color="#333",
-        capsize=3,
-    )
+    _rate_bars(ax, x, rows["rate_per_30d"], rows["low"], rows["high"])
     ax.set_xticks(x)
     ax.set(xlabel=period, ylabel="rate per 30 days (95% exact interval)", title="Seasonality")
     fig.tight_layout()
@@ -284,16 +285,7 @@ def plot_range_phases(summary: pd.DataFrame) -> plt.Figure:
     """Launch days per 30 days before, during and after range events, with exact intervals."""
     fig, ax = plt.subplots(figsize=(6, 3.5))
     x = np.arange(len(summary))
-    rate = summary["launch_days_per_30d"].to_numpy()
-    ax.bar(x, rate, color=UNIT_COLOURS["launch_days"])
-    ax.errorbar(
-        x,
-        rate,
-        yerr=[rate - summary["low"].to_numpy(), summary["high"].to_numpy() - rate],
-        fmt="none",
-        color="#333",
-        capsize=3,
-    )
+    _rate_bars(ax, x, summary["launch_days_per_30d"], summary["low"], summary["high"])
     ax.set_xticks(x, [str(v) for v in summary.index])
     ax.set(ylabel="launch days per 30 days (95% exact)", title="Before, during and after")
     fig.tight_layout()
