@@ -123,3 +123,15 @@ def test_a_failing_notebook_fails_the_build_by_name_and_keeps_the_old_page(
 def test_unknown_report_name_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert reports.build_reports(only=["99_nothing"]) == 2
     assert "unknown report" in capsys.readouterr().err
+
+
+def test_prose_formatters_and_rounding() -> None:
+    import pandas as pd
+
+    from dprk_launches import reportkit
+
+    assert reportkit.fmt_interval(0.114, float("inf")) == "0.11–∞"
+    assert reportkit.fmt_p(0.0004) == "< 0.001" and reportkit.fmt_p(0.0456) == "0.046"
+    frame = pd.DataFrame({"when": pd.to_datetime(["2022-01-13"]), "rate": [1.23456], "n": [3]})
+    shown = reportkit.rounded(frame, 2)
+    assert shown["rate"].iloc[0] == 1.23 and shown["when"].iloc[0] == frame["when"].iloc[0]

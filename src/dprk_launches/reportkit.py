@@ -71,6 +71,11 @@ def rounded(frame: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     return frame.round(dict.fromkeys(floats, digits))
 
 
+def fmt_interval(low: float, high: float) -> str:
+    """An interval for prose: 'low–high' with two decimals, an unbounded end as '∞'."""
+    return "–".join("∞" if v == float("inf") else f"{v:.2f}" for v in (low, high))
+
+
 def sources_frame() -> pd.DataFrame:
     """The pinned sources as a small table for a report."""
     rows = [
