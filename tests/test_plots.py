@@ -98,3 +98,15 @@ def test_ccf_and_range_phase_plots(daily: pd.DataFrame) -> None:
     fig = plots.plot_range_phases(summary)
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["before", "during", "after"]
     plt.close("all")
+
+
+def test_event_coverage_heatmap_annotates_every_cell() -> None:
+    coverage = pd.DataFrame(
+        [[1, 0, 2], [0, 3, 0]],
+        index=pd.Index(["diplomacy", "exercise"], name="category"),
+        columns=pd.Index([2018, 2019, 2020], name="year"),
+    )
+    fig = plots.plot_event_coverage(coverage)
+    labels = sorted(t.get_text() for t in fig.axes[0].texts)
+    assert labels == sorted(str(v) for v in coverage.to_numpy().ravel())
+    plt.close(fig)

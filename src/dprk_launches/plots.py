@@ -290,3 +290,21 @@ def plot_range_phases(summary: pd.DataFrame) -> plt.Figure:
     ax.set(ylabel="launch days per 30 days (95% exact)", title="Before, during and after")
     fig.tight_layout()
     return fig
+
+
+def plot_event_coverage(coverage: pd.DataFrame) -> plt.Figure:
+    """Heatmap of events per category (rows) per year (columns), from `events.per_category_year`."""
+    fig, ax = plt.subplots(figsize=(12, 0.45 * len(coverage) + 1.5))
+    sns.heatmap(
+        coverage,
+        ax=ax,
+        cmap="Blues",
+        annot=True,
+        fmt="d",
+        cbar=False,
+        linewidths=0.5,
+        annot_kws={"fontsize": 7},
+    )
+    ax.set(xlabel="year (Pyongyang clock)", ylabel="", title="Events catalogue: rows per year")
+    fig.tight_layout()
+    return fig
