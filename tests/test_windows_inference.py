@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dprk_launches import inference, simulate, windows
+from dprk_launches import inference, series, simulate, windows
 
 
 @given(
@@ -44,7 +44,7 @@ def test_daily_counts_fill_the_calendar_and_keep_both_units() -> None:
             "date_precision": ["day", "day", "month"],
         }
     )
-    daily = windows.daily_counts(days, "2020-01-01", "2020-01-10")
+    daily = series.daily_counts(days, "2020-01-01", "2020-01-10")
     assert len(daily) == 10 and daily["missiles"].sum() == 3 and daily["launch_days"].sum() == 2
 
 

@@ -11,19 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .series import daily_counts, poisson_interval
-
-__all__ = [
-    "daily_counts",
-    "event_offsets",
-    "event_positions",
-    "range_phase_counts",
-    "range_phase_summary",
-    "union_window_mask",
-    "window_counts",
-    "window_days",
-    "window_weights",
-]
+from .series import poisson_interval
 
 
 def _check_window(a: int, b: int) -> None:
