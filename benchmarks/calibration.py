@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from dprk_launches import hawkes, inference, launches, simulate
+from dprk_launches import events, hawkes, inference, launches, simulate
 
 ALPHA, WINDOW, N_DRAWS = 0.05, (1, 30), 1000
 START = "2006-01-01"
@@ -43,33 +43,12 @@ SCENARIOS: dict[str, tuple[str, str, float]] = {
 TESTS = ("headline", "headline_mid", "conditional", "conditional_mid", "placebo_bins", "naive")
 DENSE_EVENTS = 60
 SHORT_DELAY_DAYS = 5.0
-# UN sanctions resolutions (New York dates) shifted +1 day to the Pyongyang clock; used only when
-# the events catalogue cannot be loaded.
-FALLBACK_UN_NY = (
-    "2006-07-15",
-    "2006-10-14",
-    "2009-06-12",
-    "2013-01-22",
-    "2013-03-07",
-    "2016-03-02",
-    "2016-11-30",
-    "2017-06-02",
-    "2017-08-05",
-    "2017-09-11",
-    "2017-12-22",
-)
 
 
-def un_sanction_dates() -> tuple[pd.DatetimeIndex, str]:
-    """UN sanctions resolution dates on the Pyongyang clock, from the catalogue or the fixed list."""
-    try:
-        from dprk_launches import events
-
-        table = events.load_events(categories=["sanctions_un"])
-        dates = pd.DatetimeIndex(table.loc[table["subcategory"] == "resolution", "start_local"])
-        return dates, "events catalogue (sanctions_un, resolution)"
-    except (ImportError, AttributeError, FileNotFoundError, ValueError):
-        return pd.DatetimeIndex(FALLBACK_UN_NY) + pd.Timedelta(days=1), "fixed list"
+def un_sanction_dates() -> pd.DatetimeIndex:
+    """UN sanctions resolution dates on the Pyongyang clock, from the events catalogue."""
+    table = events.load_events(categories=["sanctions_un"])
+    return pd.DatetimeIndex(table.loc[table["subcategory"] == "resolution", "start_local"])
 
 
 def _world(kind: str, params: simulate.SimulationParams, seed: int) -> pd.DataFrame:
@@ -123,7 +102,7 @@ def run(
         raise ValueError(f"unknown scenarios {sorted(unknown)}; known: {list(SCENARIOS)}")
     started = time.perf_counter()
     params = simulate.fit_simulation_params(launches.load_launches(), START)
-    dates, source = un_sanction_dates()
+    dates = un_sanction_dates()
     un_dates = dates[(dates >= params.start + pd.Timedelta(days=31)) & (dates <= params.end)]
     tasks = [(s, seed * 1_000_003 + i, params, un_dates) for s in chosen for i in range(n_sims)]
     with Pool(processes) as pool:
@@ -155,7 +134,7 @@ def run(
             "placebo_draws": N_DRAWS,
             "n_events": len(un_dates),
             "n_events_dense": DENSE_EVENTS,
-            "events_source": source,
+            "events_source": "events catalogue (sanctions_un, resolution)",
             "calendar": [f"{params.start:%Y-%m-%d}", f"{params.end:%Y-%m-%d}"],
             "branching_ratio": round(params.alpha, 3),
             "branching_ratio_interval": [round(v, 3) for v in params.alpha_interval],

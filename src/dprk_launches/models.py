@@ -14,7 +14,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversion
 from statsmodels.tsa.stattools import grangercausalitytests
 
 from .series import UNITS, era_of
-from .windows import event_positions, window_weights
+from .windows import event_positions, union_window_mask
 
 FAMILIES = ("nb", "poisson")
 
@@ -62,7 +62,7 @@ def event_indicator(
     """Daily 0/1 indicator of days inside any event window [a, b] (union of windows)."""
     pos = event_positions(calendar, event_dates)
     pos = pos[pos >= 0]
-    return pd.Series((window_weights(len(calendar), pos, a, b) > 0).astype(float), index=calendar)
+    return pd.Series(union_window_mask(len(calendar), pos, a, b).astype(float), index=calendar)
 
 
 def _design(

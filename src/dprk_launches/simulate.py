@@ -11,6 +11,13 @@ from . import hawkes
 from .series import daily_counts, era_of
 
 
+def kappa_for_delay(days: float) -> float:
+    """Daily decay kappa of the excitation whose mean trigger delay is `days` (1 / (1 - kappa))."""
+    if days <= 1:
+        raise ValueError("the mean trigger delay must exceed 1 day")
+    return 1 - 1 / days
+
+
 @dataclass(frozen=True)
 class SimulationParams:
     """Everything needed to simulate a launch calendar from the discrete-time Hawkes model."""
@@ -31,9 +38,7 @@ class SimulationParams:
 
     def with_delay(self, days: float) -> SimulationParams:
         """Same parameters with another mean trigger delay in days (kappa = 1 - 1 / days)."""
-        if days <= 1:
-            raise ValueError("the mean trigger delay must exceed 1 day")
-        return replace(self, kappa=1 - 1 / days)
+        return replace(self, kappa=kappa_for_delay(days))
 
     @property
     def calendar(self) -> pd.DatetimeIndex:
@@ -99,7 +104,7 @@ def simulate_days(
         era_names=era_names,
         season=(seasonal_amplitude, 0.0),
         alpha=excitation,
-        kappa=float(np.exp(-1 / decay_days)),
+        kappa=kappa_for_delay(decay_days),
         alpha_interval=None,
         salvo_sizes=(1,),
     )
