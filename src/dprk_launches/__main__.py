@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     dic = sub.add_parser("dictionary", help="regenerate data/README.md from the schemas")
     dic.set_defaults(func=cmd_dictionary)
+
+    from .analyst_cli import register
+
+    register(sub)
     return parser
 
 
