@@ -66,6 +66,19 @@ def cmd_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of at least 1, got {text!r}"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="python -m dprk_launches", description=__doc__)
@@ -82,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     summ.set_defaults(func=cmd_summary)
 
     rep = sub.add_parser("reports", help="build reports/*.html and reports/index.html")
-    rep.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: cores)")
+    rep.add_argument(
+        "--jobs", type=positive_int, default=None, help="parallel notebooks (default: cores)"
+    )
     rep.add_argument(
         "--only", action="append", default=None, help="build only this report (repeatable)"
     )
@@ -114,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted (Ctrl-C): stopped; finished pages are kept", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

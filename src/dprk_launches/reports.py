@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import html
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -14,16 +16,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from jupyter_client.manager import AsyncKernelManager
 from nbformat import NotebookNode
 from tqdm.auto import tqdm
 
-from . import config, events, sources
+from . import __version__, config, events, sources
 from .reportkit import HEADLINE_KEY
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 MANIFEST = ".manifest.json"
-# Parallel kernels can race for the same TCP port (jupyter_client); such a start failure is retried once.
+# A kernel that dies while starting is retried once.
 KERNEL_START_FAILURES = ("Kernel died before replying", "Address already in use")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+# Code that draws: a report whose notebook contains any of these must embed at least one PNG.
+DRAWING_CALLS = ("plt.", "plots.", ".plot(", "matplotlib")
+PARAMS_KEYS = ("notebook", "title", "parameters")
+
+
+class ParamsError(ValueError):
+    """A params/*.yml file that cannot describe a report."""
 
 
 @dataclass(frozen=True)
@@ -48,49 +59,196 @@ class ReportResult:
     seconds: float
     skipped: bool = False
     error: str | None = None
+    figures: int = 0
 
 
-def discover(notebooks_dir: Path | None = None) -> list[ReportSpec]:
-    """Every report: plain numbered notebooks, plus one per params/*.yml for template notebooks."""
-    notebooks_dir = notebooks_dir or config.NOTEBOOKS_DIR
-    variants: dict[str, list[Path]] = {}
-    for params_file in sorted((notebooks_dir / "params").glob("*.yml")):
+@dataclass(frozen=True)
+class ParamsProblem:
+    """A params file that was refused, with the report it would have built (when known)."""
+
+    params_file: Path
+    name: str | None
+    reason: str
+
+    def message(self) -> str:
+        """One line naming the file and what to fix."""
+        return f"{config.display_path(self.params_file)}: {self.reason}"
+
+
+def notebook_parameters(notebook: Path) -> dict[str, object]:
+    """Names and default values assigned in a notebook's `parameters` cell (None if not a literal)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            defaults: dict[str, object] = {}
+            for node in ast.parse("".join(cell["source"])).body:
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                    try:
+                        defaults[node.targets[0].id] = ast.literal_eval(node.value)
+                    except ValueError:
+                        defaults[node.targets[0].id] = None
+            return defaults
+    return {}
+
+
+def _kind(value: object) -> str:
+    """A YAML-facing type name for a parameter value."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list | tuple):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
+def load_params_file(params_file: Path, notebooks_dir: Path) -> ReportSpec:
+    """One params/*.yml file as a ReportSpec; ParamsError names the first thing to fix."""
+    try:
         spec = yaml.safe_load(params_file.read_text(encoding="utf-8"))
-        variants.setdefault(spec["notebook"], []).append(params_file)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ParamsError(f"not valid YAML ({' '.join(str(exc).split())})") from exc
+    if not isinstance(spec, dict):
+        raise ParamsError("must be a mapping with keys notebook, title and parameters")
+    unknown = sorted(str(k) for k in spec if k not in PARAMS_KEYS)
+    if unknown:
+        raise ParamsError(f"unknown key(s) {unknown}; allowed: {list(PARAMS_KEYS)}")
+    notebook = spec.get("notebook")
+    if not isinstance(notebook, str) or not notebook.strip():
+        raise ParamsError(
+            "missing 'notebook' (the template's file name, e.g. 02_event_study.ipynb)"
+        )
+    path = notebooks_dir / notebook
+    if "/" in notebook or not path.is_file():
+        raise ParamsError(
+            f"notebook '{notebook}' not found in {config.display_path(notebooks_dir)}/"
+        )
+    title = spec.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ParamsError("missing 'title' (the report's heading, a non-empty text)")
+    parameters = spec.get("parameters", {})
+    if parameters is None:
+        parameters = {}
+    if not isinstance(parameters, dict):
+        raise ParamsError(f"'parameters' must be a mapping of name: value, not {_kind(parameters)}")
+    defaults = notebook_parameters(path)
+    unknown = sorted(str(k) for k in parameters if k not in defaults)
+    if unknown:
+        raise ParamsError(f"unknown parameter(s) {unknown}; {notebook} takes {sorted(defaults)}")
+    for key, value in parameters.items():
+        default = defaults[key]
+        if default is not None and _kind(value) != _kind(default):
+            raise ParamsError(
+                f"parameter '{key}' must be {_kind(default)} (like {default!r}), "
+                f"got {_kind(value)} {value!r}"
+            )
+    return ReportSpec(
+        name=f"{path.stem}_{params_file.stem}",
+        notebook=path,
+        title=title.strip(),
+        parameters=parameters,
+        params_file=params_file,
+    )
+
+
+def _declared_notebook(params_file: Path) -> str | None:
+    """The notebook a (possibly broken) params file names, when that much is readable."""
+    try:
+        notebook = yaml.safe_load(params_file.read_text(encoding="utf-8")).get("notebook")
+    except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
+        return None
+    return notebook if isinstance(notebook, str) and notebook.strip() else None
+
+
+def discover_all(
+    notebooks_dir: Path | None = None,
+) -> tuple[list[ReportSpec], list[ParamsProblem]]:
+    """Every report (plain numbered notebooks, one per valid params/*.yml) and every refused params file."""
+    notebooks_dir = notebooks_dir or config.NOTEBOOKS_DIR
+    variants: dict[str, list[ReportSpec]] = {}
+    problems: list[ParamsProblem] = []
+    templates: set[str] = set()
+    for params_file in sorted((notebooks_dir / "params").glob("*.yml")):
+        try:
+            spec = load_params_file(params_file, notebooks_dir)
+        except ParamsError as exc:
+            notebook = _declared_notebook(params_file)
+            name = f"{Path(notebook).stem}_{params_file.stem}" if notebook else None
+            problems.append(ParamsProblem(params_file, name, str(exc)))
+            templates.add(notebook or "")
+            continue
+        variants.setdefault(spec.notebook.name, []).append(spec)
     specs = []
     for nb in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
         if nb.name in variants:
-            for params_file in variants[nb.name]:
-                spec = yaml.safe_load(params_file.read_text(encoding="utf-8"))
-                specs.append(
-                    ReportSpec(
-                        name=f"{nb.stem}_{params_file.stem}",
-                        notebook=nb,
-                        title=spec["title"],
-                        parameters=spec.get("parameters", {}),
-                        params_file=params_file,
-                    )
-                )
-        else:
+            specs.extend(variants[nb.name])
+        elif nb.name not in templates:
             title = (
                 json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("title", nb.stem)
             )
             specs.append(ReportSpec(name=nb.stem, notebook=nb, title=title))
-    return specs
+    return specs, problems
 
 
-def _inputs_digest(spec: ReportSpec, parameters: dict) -> str:
-    """Hash of everything a report depends on: notebook, params, package code, pinned data, events."""
-    digest = hashlib.sha256()
-    paths = [spec.notebook, config.SOURCES_TOML, *sorted(config.PACKAGE_DIR.rglob("*.py"))]
+def discover(notebooks_dir: Path | None = None) -> list[ReportSpec]:
+    """Every buildable report (params files with problems are left out; see discover_all)."""
+    return discover_all(notebooks_dir)[0]
+
+
+def _named_paths(parameters: dict, base: Path) -> list[Path]:
+    """Existing files/folders named by a text (or list-of-text) parameter, resolved like the kernel does."""
+    found: list[Path] = []
+    for value in parameters.values():
+        for text in value if isinstance(value, list | tuple) else [value]:
+            if not isinstance(text, str) or not text.strip() or "\n" in text or len(text) > 4096:
+                continue
+            path = Path(text).expanduser()
+            candidate = path if path.is_absolute() else base / path
+            try:
+                if candidate.exists():
+                    found.append(candidate.resolve())
+            except OSError:
+                continue
+    return sorted(set(found))
+
+
+def _files_under(path: Path) -> list[Path]:
+    """A file itself, or every file inside a folder (sorted, symlinked folders not followed)."""
+    if path.is_file():
+        return [path]
+    files = []
+    for root, dirs, names in os.walk(path):
+        dirs.sort()
+        files += [Path(root) / n for n in sorted(names)]
+    return [f for f in files if f.is_file()]
+
+
+def project_inputs() -> list[Path]:
+    """Files every report reads: the pinned-sources list, the package code and templates, our catalogue."""
+    paths = [config.SOURCES_TOML, *sorted(config.PACKAGE_DIR.rglob("*.py"))]
     paths += sorted(config.PACKAGE_DIR.joinpath("templates").rglob("*.*"))
-    paths += events.catalogue_files()
+    return paths + events.catalogue_files()
+
+
+def inputs_digest(spec: ReportSpec, parameters: dict) -> str:
+    """Hash of the content of everything a report reads: notebook, params, package, data, named files."""
+    digest = hashlib.sha256()
+    digest.update(f"dprk_launches {__version__}".encode())
+    paths = [spec.notebook, *project_inputs()]
     if spec.params_file:
         paths.append(spec.params_file)
+    for named in _named_paths(parameters, spec.notebook.parent):
+        paths += _files_under(named)
     for p in paths:
         digest.update(config.display_path(p).encode())
-        digest.update(p.read_bytes())
-    digest.update(json.dumps(parameters, sort_keys=True).encode())
+        digest.update(hashlib.sha256(p.read_bytes()).digest())
+    digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     digest.update(
         json.dumps(
             {n: s.sha256 for n, s in sources.load_sources().items()}, sort_keys=True
@@ -107,6 +265,25 @@ def _headline_of(nb: NotebookNode) -> str:
             if text:
                 return text
     return ""
+
+
+def count_figures(nb: NotebookNode) -> int:
+    """How many PNG figures the executed notebook embeds."""
+    return sum(
+        "image/png" in output.get("data", {})
+        for cell in nb.get("cells", [])
+        for output in cell.get("outputs", [])
+    )
+
+
+def draws(nb: NotebookNode) -> bool:
+    """Whether the notebook's code calls matplotlib or our plots module."""
+    return any(
+        call in "".join(cell.get("source", ""))
+        for cell in nb.get("cells", [])
+        if cell.get("cell_type") == "code"
+        for call in DRAWING_CALLS
+    )
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -138,25 +315,84 @@ def render_html(nb: NotebookNode, title: str) -> str:
     return body
 
 
-def _execute(spec: ReportSpec, out_dir: Path, parameters: dict) -> str:
-    """Run the notebook, render it, write the page atomically; returns the headline."""
+def kernel_env(scratch: Path) -> dict[str, str]:
+    """The kernel's environment: the user's, with every setting that changes output pinned."""
+    env = dict(os.environ)
+    mpl_config = scratch / "matplotlib"
+    ipython_dir = scratch / "ipython"
+    mpl_config.mkdir(exist_ok=True)
+    ipython_dir.mkdir(exist_ok=True)
+    for key in ("MPLBACKEND", "PYTHONSTARTUP", "PYTHONWARNINGS", "LANG", "LANGUAGE"):
+        env.pop(key, None)
+    env.update(
+        MPLBACKEND=INLINE_BACKEND,
+        MPLCONFIGDIR=str(mpl_config),
+        IPYTHONDIR=str(ipython_dir),
+        LC_ALL="C.UTF-8",
+        PYTHONHASHSEED="0",
+    )
+    return env
+
+
+class ReportKernelManager(AsyncKernelManager):
+    """A kernel on private IPC sockets, with the pinned environment and its own log file."""
+
+    def __init__(self, scratch: Path, log: Path, **kwargs: object) -> None:
+        """Kernel whose sockets, matplotlib config and IPython dir live in `scratch`."""
+        super().__init__(kernel_name="python3", transport="ipc", ip=str(scratch / "k"), **kwargs)
+        self._env = kernel_env(scratch)
+        self._log = log
+
+    async def start_kernel(self, **kwargs: object) -> None:
+        """Start the kernel with the pinned environment; its own stdout/stderr go to the log."""
+        with open(self._log, "ab") as log:
+            kwargs.update(env=self._env, stdout=log, stderr=log)
+            await super().start_kernel(**kwargs)
+
+
+def _execute(spec: ReportSpec, out_dir: Path, parameters: dict) -> tuple[str, int]:
+    """Run the notebook, check its figures, write the page atomically; returns headline and figures."""
     import nbformat
     import papermill
 
-    with tempfile.TemporaryDirectory(prefix=f"dprk-{spec.name}-") as tmp:
-        executed = Path(tmp) / spec.notebook.name
-        papermill.execute_notebook(
-            str(spec.notebook),
-            str(executed),
-            parameters=parameters,
-            kernel_name="python3",
-            cwd=str(spec.notebook.parent),
-            progress_bar=False,
-            log_output=False,
-        )
+    with tempfile.TemporaryDirectory(prefix="dprk-") as tmp:
+        scratch = Path(tmp)
+        executed = scratch / spec.notebook.name
+        log = scratch / "kernel.log"
+        try:
+            papermill.execute_notebook(
+                str(spec.notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name="python3",
+                cwd=str(spec.notebook.parent),
+                progress_bar=False,
+                log_output=False,
+                km=ReportKernelManager(scratch, log),
+            )
+        except RuntimeError as exc:
+            tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+            raise RuntimeError(" | ".join([str(exc), *tail])) from exc
         nb = nbformat.read(executed, as_version=4)
+    figures = count_figures(nb)
+    if draws(nb) and figures == 0:
+        raise RuntimeError(
+            "the notebook draws but no figure was embedded (0 PNG outputs): "
+            "figures must be shown with the inline backend"
+        )
     _atomic_write(out_dir / f"{spec.name}.html", render_html(nb, spec.title))
-    return _headline_of(nb)
+    return _headline_of(nb), figures
+
+
+def _reason(exc: Exception) -> str:
+    """One line saying why a build failed: the notebook's own error and cell, or the build's."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        evalue = " ".join(str(exc.evalue).split())
+        return f"{exc.ename}: {evalue} (code cell {exc.exec_count})"
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {' | '.join(lines[-3:])}"
 
 
 def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResult:
@@ -164,29 +400,110 @@ def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResul
     start = time.perf_counter()
     try:
         try:
-            headline = _execute(spec, out_dir, parameters)
+            headline, figures = _execute(spec, out_dir, parameters)
         except Exception as exc:
             if not any(sign in str(exc) for sign in KERNEL_START_FAILURES):
                 raise
-            headline = _execute(spec, out_dir, parameters)
+            headline, figures = _execute(spec, out_dir, parameters)
     except Exception as exc:
-        lines = [line for line in str(exc).strip().splitlines() if line.strip()]
-        message = f"{type(exc).__name__}: {' | '.join(lines[-3:])}"
         return ReportResult(
-            spec.name, spec.title, None, "", time.perf_counter() - start, error=message
+            spec.name, spec.title, None, "", time.perf_counter() - start, error=_reason(exc)
         )
     return ReportResult(
-        spec.name, spec.title, out_dir / f"{spec.name}.html", headline, time.perf_counter() - start
+        spec.name,
+        spec.title,
+        out_dir / f"{spec.name}.html",
+        headline,
+        time.perf_counter() - start,
+        figures=figures,
     )
+
+
+def _read_manifest(out_dir: Path) -> dict:
+    """The build manifest of out_dir (name -> inputs digest, headline, title, last error)."""
+    path = out_dir / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _record(manifest: dict, result: ReportResult, digest: str | None) -> None:
+    """Update a manifest entry: a success stores its digest; a failure keeps the old page, marked."""
+    if result.skipped:
+        return
+    entry = manifest.get(result.name, {})
+    if result.error:
+        manifest[result.name] = {
+            **{k: v for k, v in entry.items() if k != "inputs"},
+            "title": result.title,
+            "headline": entry.get("headline", ""),
+            "error": result.error,
+        }
+    else:
+        manifest[result.name] = {
+            "inputs": digest,
+            "headline": result.headline,
+            "title": result.title,
+            "figures": result.figures,
+        }
+
+
+def _up_to_date(
+    spec: ReportSpec, out_dir: Path, manifest: dict, digest: str
+) -> ReportResult | None:
+    """A skipped result when the page exists, built from exactly these inputs without error."""
+    entry = manifest.get(spec.name)
+    if (
+        entry
+        and entry.get("inputs") == digest
+        and not entry.get("error")
+        and (out_dir / f"{spec.name}.html").exists()
+    ):
+        return ReportResult(
+            spec.name,
+            spec.title,
+            out_dir / f"{spec.name}.html",
+            entry.get("headline", ""),
+            0.0,
+            skipped=True,
+            figures=entry.get("figures", 0),
+        )
+    return None
+
+
+def build_report(
+    spec: ReportSpec, out_dir: Path, force: bool = False, parameters: dict | None = None
+) -> ReportResult:
+    """Build one report in this process, skipping it when its inputs are unchanged; updates the manifest."""
+    params = {**spec.parameters, **(parameters or {})}
+    digest = inputs_digest(spec, params)
+    manifest = _read_manifest(out_dir)
+    result = None if force else _up_to_date(spec, out_dir, manifest, digest)
+    if result is None:
+        result = run_report(spec, out_dir, params)
+        manifest = _read_manifest(out_dir)
+        _record(manifest, result, digest)
+        _atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return result
 
 
 def _index_html(entries: list[dict]) -> str:
-    """reports/index.html: a table of every report with its headline finding."""
-    rows = "\n".join(
-        f'<tr><td><a href="{html.escape(e["name"])}.html">{html.escape(e["title"])}</a></td>'
-        f"<td>{html.escape(e['headline'] or '—')}</td></tr>"
-        for e in entries
-    )
+    """reports/index.html: a table of every report with its headline finding (failures marked)."""
+    rows = []
+    for e in entries:
+        name, title = html.escape(e["name"]), html.escape(e["title"])
+        link = f'<a href="{name}.html">{title}</a>' if e["page"] else title
+        mark = (
+            f'<p class="failed">last build failed: {html.escape(e["error"])}</p>'
+            if e.get("error")
+            else ""
+        )
+        rows.append(f"<tr><td>{link}</td><td>{mark}{html.escape(e['headline'] or '—')}</td></tr>")
+    body = "\n".join(rows)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -199,6 +516,7 @@ table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; vertical-align: top; padding: 0.5rem; border-bottom: 1px solid #d9e0e8; }}
 th {{ background: #f3f7fb; }}
 a {{ color: #2c5d8a; }}
+.failed {{ color: #a61b1b; font-weight: 600; margin: 0 0 0.3rem; }}
 </style>
 </head>
 <body>
@@ -208,12 +526,43 @@ catalogue. Numbers say their unit (missiles or launch days). Reports state their
 <table>
 <thead><tr><th>Report</th><th>Headline finding</th></tr></thead>
 <tbody>
-{rows}
+{body}
 </tbody>
 </table>
 </body>
 </html>
 """
+
+
+def _ignore_sigint() -> None:
+    """Worker processes leave Ctrl-C to the parent (kernels still get interrupted)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_parallel(
+    todo: list[tuple[ReportSpec, dict, str]], out_dir: Path, jobs: int | None
+) -> list[ReportResult]:
+    """Run the reports to build in worker processes, with a progress bar on stderr."""
+    if not todo:
+        return []
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    results = []
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    try:
+        futures = [pool.submit(run_report, spec, out_dir, params) for spec, params, _ in todo]
+        for future in tqdm(
+            as_completed(futures),
+            total=len(futures),
+            desc="reports",
+            unit="report",
+            file=sys.stderr,
+        ):
+            results.append(future.result())
+    except KeyboardInterrupt:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
 def build_reports(
@@ -225,10 +574,14 @@ def build_reports(
     notebooks_dir: Path | None = None,
 ) -> int:
     """Build every (or `only` the named) report in parallel, skipping unchanged ones; 0 if all succeed."""
+    if jobs is not None and jobs < 1:
+        print(f"error: --jobs must be at least 1, got {jobs}", file=sys.stderr)
+        return 2
     out_dir = out_dir or config.REPORTS_DIR
-    specs = discover(notebooks_dir)
+    specs, problems = discover_all(notebooks_dir)
+    broken = {p.name for p in problems if p.name}
     if only:
-        unknown = sorted(set(only) - {s.name for s in specs})
+        unknown = sorted(set(only) - {s.name for s in specs} - broken)
         if unknown:
             print(
                 f"error: unknown report(s) {unknown}; known: {[s.name for s in specs]}",
@@ -236,62 +589,48 @@ def build_reports(
             )
             return 2
         specs = [s for s in specs if s.name in only]
-    manifest_path = out_dir / MANIFEST
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        problems = [p for p in problems if p.name in only]
+    for problem in problems:
+        print(f"error: {problem.message()}", file=sys.stderr)
+    manifest = _read_manifest(out_dir)
     todo, results = [], []
     for spec in specs:
         params = {**spec.parameters, **(parameters or {})}
-        digest = _inputs_digest(spec, params)
-        entry = manifest.get(spec.name)
-        if (
-            not force
-            and entry
-            and entry["inputs"] == digest
-            and (out_dir / f"{spec.name}.html").exists()
-        ):
-            results.append(
-                ReportResult(
-                    spec.name,
-                    spec.title,
-                    out_dir / f"{spec.name}.html",
-                    entry["headline"],
-                    0.0,
-                    skipped=True,
-                )
-            )
+        digest = inputs_digest(spec, params)
+        skipped = None if force else _up_to_date(spec, out_dir, manifest, digest)
+        if skipped:
+            results.append(skipped)
         else:
             todo.append((spec, params, digest))
     digests = {spec.name: digest for spec, _, digest in todo}
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_report, spec, out_dir, params) for spec, params, _ in todo]
-        for future in tqdm(
-            as_completed(futures),
-            total=len(futures),
-            desc="reports",
-            unit="report",
-            file=sys.stderr,
-        ):
-            results.append(future.result())
-    failed = [r for r in results if r.error]
+    results += _run_parallel(todo, out_dir, jobs)
+    for problem in problems:
+        if problem.name:
+            title = manifest.get(problem.name, {}).get("title", problem.name)
+            results.append(ReportResult(problem.name, title, None, "", 0.0, error=problem.reason))
     for r in sorted(results, key=lambda r: r.name):
-        status = (
-            "skipped (unchanged)"
-            if r.skipped
-            else ("FAILED: " + r.error if r.error else f"built in {r.seconds:.1f}s")
-        )
+        if r.skipped:
+            status = "skipped (unchanged)"
+        elif r.error:
+            status = "FAILED: " + r.error
+        else:
+            status = f"built in {r.seconds:.1f}s, {r.figures} figure(s)"
         print(f"{r.name}: {status}", file=sys.stderr)
-        if not r.error and not r.skipped:
-            manifest[r.name] = {"inputs": digests[r.name], "headline": r.headline, "title": r.title}
-    known = {s.name for s in discover(notebooks_dir)}
+        _record(manifest, r, digests.get(r.name))
+    all_specs, all_problems = discover_all(notebooks_dir)
+    known = {s.name for s in all_specs} | {p.name for p in all_problems if p.name}
     manifest = {k: v for k, v in sorted(manifest.items()) if k in known}
-    _atomic_write(manifest_path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    entries = [{"name": k, **v} for k, v in manifest.items() if (out_dir / f"{k}.html").exists()]
+    _atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    entries = [
+        {"name": k, **v, "page": (out_dir / f"{k}.html").exists()}
+        for k, v in manifest.items()
+        if (out_dir / f"{k}.html").exists() or v.get("error")
+    ]
     _atomic_write(out_dir / "index.html", _index_html(entries))
+    failed = [r.name for r in results if r.error] + [
+        config.display_path(p.params_file) for p in problems if not p.name
+    ]
     if failed:
-        print(
-            f"error: {len(failed)} report(s) failed: {', '.join(r.name for r in failed)}",
-            file=sys.stderr,
-        )
+        print(f"error: {len(failed)} report(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
