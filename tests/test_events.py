@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import pandas as pd
 import pytest
 
 from dprk_launches import events, schemas
-from dprk_launches.__main__ import main
 from dprk_launches.schemas import DataError
 
 GOOD = {
@@ -25,8 +25,23 @@ GOOD = {
     "timezone": "America/New_York",
     "time_local": "",
     "source_url": "https://example.org/press-release",
+    "source_kind": "primary",
     "source_note": "a test row",
     "notes": "",
+    "responds_to": "",
+    "threat_level": "",
+}
+STATEMENT = GOOD | {
+    "event_id": "2022-01-14-fm-test-statement",
+    "category": "dprk_statement",
+    "subcategory": "foreign_ministry",
+    "actor": "DPRK Foreign Ministry",
+    "title": "A test statement",
+    "start_date": "2022-01-14",
+    "timezone": "Asia/Pyongyang",
+    "source_kind": "wire",
+    "responds_to": GOOD["event_id"],
+    "threat_level": "warning",
 }
 
 
@@ -206,7 +221,7 @@ def test_malformed_event_files_are_refused(
 
 def test_events_check_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = write_events(tmp_path / "good.csv", [GOOD])
-    assert main(["events", "check", str(good)]) == 0
+    assert events.run_check(good) == 0
     assert "OK" in capsys.readouterr().out
     broken = write_events(
         tmp_path / "broken.csv",
@@ -215,9 +230,11 @@ def test_events_check_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
             GOOD | {"event_id": "2022-01-12-b", "title": "b", "timezone": "Mars/Base"},
         ],
     )
-    assert main(["events", "check", str(broken)]) == 1
+    assert events.run_check(broken) == 1
     out = capsys.readouterr().out
     assert "row 2, column 'source_url'" in out and "row 3, column 'timezone'" in out
+    assert events.run_check(tmp_path / "missing.csv") == 2
+    assert "no such file or folder" in capsys.readouterr().err
 
 
 def test_unknown_category_filter_is_refused() -> None:
@@ -229,7 +246,7 @@ def test_checking_a_committed_catalogue_file_does_not_clash_with_itself(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for path in events.catalogue_files():
-        assert main(["events", "check", str(path)]) == 0, capsys.readouterr().out
+        assert events.run_check(path) == 0, capsys.readouterr().out
 
 
 def test_catalogue_meets_its_floors() -> None:
@@ -253,3 +270,348 @@ def test_catalogue_meets_its_floors() -> None:
     ]
     assert (table["category"] == "sanctions_us").sum() >= 60
     assert table["source_url"].str.match(r"^https?://").all()
+
+
+def test_catalogue_files_have_the_sixteen_columns_in_order() -> None:
+    for path in events.catalogue_files():
+        with open(path, encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        assert header == schemas.EVENT_FILE_COLUMNS, path.name
+
+
+def test_catalogue_statements_resolve_and_sources_are_allowed() -> None:
+    table = events.load_events()
+    statements = table[table["category"] == "dprk_statement"]
+    assert statements["responds_to"].isin(table["event_id"]).all()
+    assert statements["threat_level"].isin(schemas.THREAT_LEVELS).all()
+    others = table[table["category"] != "dprk_statement"]
+    assert others["responds_to"].isna().all() and others["threat_level"].isna().all()
+    for anniversary in events.ANNIVERSARIES:
+        assert events.source_policy_problem(anniversary.source_url) is None, anniversary.slug
+
+
+def test_every_subcategory_in_use_is_allowed_for_its_category() -> None:
+    table = events.load_events()
+    for category, group in table.groupby("category"):
+        assert set(group["subcategory"]) <= set(schemas.SUBCATEGORIES[category])
+
+
+def test_statement_links_to_an_event_in_the_same_file_or_the_catalogue(tmp_path: Path) -> None:
+    to_catalogue = STATEMENT | {
+        "event_id": "2017-12-24-fm-test-statement",
+        "start_date": "2017-12-24",
+        "title": "A test statement on 2397",
+        "responds_to": "2017-12-22-unsc-2397",
+    }
+    path = write_events(tmp_path / "s.csv", [STATEMENT, GOOD, to_catalogue])
+    table = events.load_events(extra=[path]).set_index("event_id")
+    assert table.loc[STATEMENT["event_id"], "responds_to"] == GOOD["event_id"]
+    assert table.loc[STATEMENT["event_id"], "threat_level"] == "warning"
+    assert table.loc["2017-12-24-fm-test-statement", "responds_to"] == "2017-12-22-unsc-2397"
+    assert pd.isna(table.loc[GOOD["event_id"], "responds_to"])
+
+
+STATEMENT_CASES = [
+    ("no_target", STATEMENT | {"responds_to": ""}, "responds_to", "required for a statement"),
+    (
+        "dangling",
+        STATEMENT | {"responds_to": "2022-01-01-nothing"},
+        "responds_to",
+        "is not in the catalogue",
+    ),
+    (
+        "self",
+        STATEMENT | {"responds_to": STATEMENT["event_id"]},
+        "responds_to",
+        "cannot respond to itself",
+    ),
+    ("no_level", STATEMENT | {"threat_level": ""}, "threat_level", "empty; use one of"),
+    (
+        "bad_level",
+        STATEMENT | {"threat_level": "explicit threat"},
+        "threat_level",
+        "did you mean 'explicit_threat'",
+    ),
+    (
+        "level_on_sanction",
+        GOOD | {"event_id": "2022-01-12-other", "title": "x", "threat_level": "warning"},
+        "threat_level",
+        "only for category dprk_statement",
+    ),
+    (
+        "target_on_sanction",
+        GOOD | {"event_id": "2022-01-12-other", "title": "x", "responds_to": GOOD["event_id"]},
+        "responds_to",
+        "only for category dprk_statement",
+    ),
+    (
+        "bad_kind",
+        GOOD | {"event_id": "2022-01-12-other", "title": "x", "source_kind": "blog"},
+        "source_kind",
+        "use one of primary, wire, secondary",
+    ),
+    (
+        "statement_subcategory",
+        STATEMENT | {"subcategory": "kim-yo-jong"},
+        "subcategory",
+        "did you mean 'kim_yo_jong'",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "column", "message"), STATEMENT_CASES, ids=[c[0] for c in STATEMENT_CASES]
+)
+def test_statement_rules(tmp_path: Path, name: str, row: dict, column: str, message: str) -> None:
+    path = write_events(tmp_path / f"{name}.csv", [GOOD, row])
+    with pytest.raises(DataError) as info:
+        events.load_events(extra=[path])
+    assert info.value.column == column and info.value.row == 3
+    assert message in str(info.value)
+
+
+def test_subcategories_are_validated_with_the_allowed_list(tmp_path: Path) -> None:
+    path = write_events(tmp_path / "sub.csv", [GOOD | {"subcategory": "Designation "}])
+    with pytest.raises(DataError) as info:
+        events.load_events(extra=[path])
+    message = str(info.value)
+    assert info.value.column == "subcategory"
+    assert "did you mean 'designation'" in message
+    assert ", ".join(schemas.SUBCATEGORIES["sanctions_us"]) in message
+    banana = write_events(tmp_path / "banana.csv", [GOOD | {"subcategory": "banana"}])
+    with pytest.raises(DataError, match="unknown subcategory 'banana'"):
+        events.load_events(extra=[banana])
+
+
+def renamed(old: str, new: str) -> list[str]:
+    return [new if c == old else c for c in schemas.EVENT_FILE_COLUMNS]
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            renamed("time_local", "time_locl"),
+            "unknown column 'time_locl' (did you mean 'time_local'?)",
+        ),
+        ([*schemas.EVENT_FILE_COLUMNS, "title"], "column 'title' appears twice"),
+        ([*schemas.EVENT_FILE_COLUMNS, "colour"], "unknown column 'colour'"),
+        (renamed("event_id", "Event_ID"), "did you mean 'event_id'"),
+        ([*schemas.EVENT_FILE_COLUMNS, ""], "column 17 has no name (a trailing comma?)"),
+    ],
+)
+def test_header_mistakes_are_errors_that_suggest_the_right_name(
+    tmp_path: Path, header: list[str], message: str
+) -> None:
+    path = tmp_path / "h.csv"
+    values = [GOOD.get(c, "") for c in header]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([header, values])
+    with pytest.raises(DataError) as info:
+        events.load_events(extra=[path])
+    assert message in str(info.value) and "h.csv" in str(info.value)
+
+
+def test_a_users_file_without_the_new_columns_loads_as_unknown_source(tmp_path: Path) -> None:
+    path = write_events(tmp_path / "old.csv", [GOOD], columns=schemas.LEGACY_EVENT_FILE_COLUMNS)
+    with pytest.warns(UserWarning, match="without source_kind"):
+        table = events.load_events(extra=[path])
+    row = table.set_index("event_id").loc[GOOD["event_id"]]
+    assert row["source_kind"] == "unknown"
+    assert events.run_check(path) == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        ("0001-01-12", "year 1 is outside 1900-2100"),
+        ("3000-01-12", "year 3000 is outside"),
+        ("9999-12-31", "year 9999 is outside"),
+    ],
+)
+def test_out_of_range_dates_are_row_errors(tmp_path: Path, start: str, message: str) -> None:
+    path = write_events(tmp_path / "far.csv", [GOOD | {"start_date": start}])
+    with pytest.raises(DataError) as info:
+        events.load_events(extra=[path])
+    assert (info.value.row, info.value.column) == (2, "start_date")
+    assert message in str(info.value)
+    far_end = write_events(tmp_path / "far_end.csv", [GOOD | {"end_date": "9999-12-31"}])
+    with pytest.raises(DataError, match="outside") as info:
+        events.load_events(extra=[far_end])
+    assert info.value.column == "end_date"
+
+
+def test_month_precision_needs_a_month_and_spans_it(tmp_path: Path) -> None:
+    day = write_events(tmp_path / "day.csv", [GOOD | {"date_precision": "month"}])
+    with pytest.raises(DataError, match="write the date as YYYY-MM") as info:
+        events.load_events(extra=[day])
+    assert info.value.column == "start_date"
+    month = GOOD | {
+        "event_id": "2022-01-ofac-month",
+        "start_date": "2022-01",
+        "date_precision": "month",
+    }
+    table = events.load_events(extra=[write_events(tmp_path / "m.csv", [month])])
+    row = table.set_index("event_id").loc["2022-01-ofac-month"]
+    assert row["start_local"] == pd.Timestamp("2022-01-01")
+    assert row["end_local"] == pd.Timestamp("2022-01-31")
+    back = events.to_file_frame(table[table["event_id"] == "2022-01-ofac-month"])
+    assert back.loc[0, "start_date"] == "2022-01" and back.loc[0, "end_date"] == ""
+    no_day = write_events(tmp_path / "nd.csv", [GOOD | {"start_date": "2022-01"}])
+    with pytest.raises(DataError, match="needs date_precision 'month'"):
+        events.load_events(extra=[no_day])
+
+
+def write_text(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def good_line(**changes: str) -> str:
+    buffer = io.StringIO()
+    row = GOOD | changes
+    csv.writer(buffer, lineterminator="").writerow([row[c] for c in schemas.EVENT_FILE_COLUMNS])
+    return buffer.getvalue()
+
+
+HEADER = ",".join(schemas.EVENT_FILE_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (good_line() + ",", "row 2 has 17 fields, header has 16 (trailing comma?)"),
+        (good_line() + ",extra", "row 2 has 17 fields, header has 16"),
+        (good_line().rsplit(",", 1)[0], "row 2 has 15 fields, header has 16"),
+    ],
+)
+def test_field_count_mismatches_are_reported_as_such(
+    tmp_path: Path, line: str, message: str
+) -> None:
+    path = write_text(tmp_path / "fields.csv", [HEADER, line])
+    with pytest.raises(DataError) as info:
+        events.load_events(extra=[path])
+    assert message in str(info.value) and info.value.row == 2
+    assert "unknown category" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "message"),
+    [
+        ({"title": "a\x00b"}, "title", "NUL byte"),
+        ({"notes": "x" * 2001}, "notes", "longer than 2000 characters"),
+        ({"title": '=HYPERLINK("http://x")'}, "title", "starts with '='"),
+        ({"title": "+1 test"}, "title", "starts with '+'"),
+        ({"title": "-1 test"}, "title", "starts with '-'"),
+        ({"actor": "@everyone"}, "actor", "starts with '@'"),
+        ({"notes": "\t=1+1"}, "notes", "starts with a tab"),
+        ({"source_note": "\rX"}, "source_note", "carriage return"),
+        ({"title": "two\nlines"}, "title", "line break"),
+        ({"title": "bell\x07"}, "title", "control character U+0007"),
+    ],
+)
+def test_dangerous_text_is_refused(
+    tmp_path: Path, changes: dict, column: str, message: str
+) -> None:
+    path = write_events(tmp_path / "text.csv", [GOOD | changes])
+    with pytest.raises(DataError) as info:
+        events.load_events(extra=[path])
+    assert (info.value.row, info.value.column) == (2, column)
+    assert message in str(info.value)
+
+
+def test_accepted_on_purpose_bom_crlf_blank_rows_and_spaces(tmp_path: Path) -> None:
+    lines = [HEADER, good_line(title="  Spaced title "), "", "," * 15]
+    path = tmp_path / "excel.csv"
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    table = events.load_events(extra=[path], include_generated=False)
+    assert table.set_index("event_id").loc[GOOD["event_id"], "title"] == "Spaced title"
+    notes = GOOD | {
+        "event_id": "2022-01-12-n",
+        "title": "n",
+        "notes": "line one\nline two; -5 is fine inside",
+    }
+    table = events.load_events(extra=[write_events(tmp_path / "n.csv", [notes])])
+    assert table.set_index("event_id").loc["2022-01-12-n", "notes"] == notes["notes"]
+
+
+def test_folders_report_every_files_problems_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "a_empty.csv").write_text("", encoding="utf-8")
+    write_events(folder / "b_bad.csv", [GOOD | {"timezone": "Mars/Base"}])
+    (folder / "c.CSV").write_text("x", encoding="utf-8")
+    (folder / "d.csv").mkdir()
+    (folder / "e.csv").symlink_to(folder / "e.csv")
+    (folder / "notes.txt").write_text("ignored", encoding="utf-8")
+    assert events.run_check(folder) == 1
+    out = capsys.readouterr().out
+    assert "a_empty.csv: the file is empty" in out
+    assert "b_bad.csv row 2, column 'timezone'" in out
+    assert "c.CSV: extension '.CSV' is not '.csv'" in out
+    assert "d.csv: is a folder" in out
+    assert "e.csv: cannot be read" in out
+    assert "notes.txt" not in out
+    with pytest.raises(DataError, match="also failing"):
+        events.load_events(extra=[folder])
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ([], "no .csv files in this folder (the folder is empty)"),
+        (["a.txt"], "no .csv files in this folder (found: a.txt)"),
+        (["A.CSV"], "extension '.CSV' is not '.csv'"),
+    ],
+)
+def test_folders_without_csv_files_are_unusable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], files: list[str], message: str
+) -> None:
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for name in files:
+        write_text(folder / name, [HEADER, good_line()])
+    assert events.run_check(folder) == 2
+    assert message in capsys.readouterr().err
+    with pytest.raises(DataError, match=re.escape(message)):
+        events.load_events(extra=[folder])
+
+
+def test_a_symlink_loop_argument_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(loop)
+    assert events.run_check(loop) == 2
+    assert "link loop" in capsys.readouterr().err
+
+
+def test_events_check_source_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blog = GOOD | {"source_url": "https://someone.blogspot.com/2022/01/x.html"}
+    dot = GOOD | {
+        "event_id": "2022-01-12-dot",
+        "title": "dot",
+        "source_url": "https://en.wikisource.org./wiki/X",
+    }
+    assert events.run_check(write_events(tmp_path / "p.csv", [blog, dot])) == 1
+    out = capsys.readouterr().out
+    assert "row 2, column 'source_url': host 'someone.blogspot.com' is on the blocklist" in out
+    assert "row 3, column 'source_url': host 'en.wikisource.org.' ends with a dot" in out
+    secondary = GOOD | {"source_kind": "secondary"}
+    assert events.run_check(write_events(tmp_path / "s.csv", [secondary])) == 0
+    captured = capsys.readouterr()
+    assert "1 row(s) rest on a secondary source (rows 2)" in captured.err
+    assert "OK" in captured.out
+
+
+def test_loaded_rows_round_trip_to_the_file_text(tmp_path: Path) -> None:
+    rows = [GOOD | {"time_local": "09:30", "end_date": "2022-01-20", "notes": "n"}, STATEMENT]
+    path = write_events(tmp_path / "rt.csv", rows)
+    table = events.load_events(extra=[path], include_generated=False)
+    back = events.to_file_frame(table[table["file"].str.endswith("rt.csv")])
+    back = back.set_index("event_id")
+    for row in rows:
+        expected = {k: v for k, v in row.items() if k != "event_id"}
+        assert back.loc[row["event_id"]].to_dict() == expected

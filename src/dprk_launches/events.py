@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import calendar
+import csv
 import datetime as dt
+import difflib
+import io
 import re
-from dataclasses import dataclass
+import sys
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 import pandas as pd
@@ -14,10 +22,20 @@ from . import config, schemas
 from .schemas import DataError, Rejection
 
 DEFAULT_TIME = dt.time(12, 0)
-REQUIRED_COLUMNS = [c for c in schemas.EVENT_FILE_COLUMNS if c != "time_local"]
-SLUG_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED_COLUMNS = [
+    c for c in schemas.LEGACY_EVENT_FILE_COLUMNS if c not in schemas.OPTIONAL_EVENT_COLUMNS
+]
+SLUG_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ZONES = available_timezones()
+_RAW_COLUMNS = [*schemas.EVENT_FILE_COLUMNS, "file", "row"]
+
+
+class PathError(DataError):
+    """A path argument that names nothing checkable: missing, not a file or folder, no CSVs inside."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +49,7 @@ class Anniversary:
     first_year: int
     last_year: int | None
     source_url: str
+    source_kind: str
     source_note: str
 
 
@@ -43,6 +62,7 @@ ANNIVERSARIES = [
         1982,
         None,
         "https://encyclopedia.datana.cloud/content/wikipedia_en_all_mini_2024-04/A/Day_of_the_Shining_Star",
+        "secondary",
         "16 February; an official holiday since 1982",
     ),
     Anniversary(
@@ -53,6 +73,7 @@ ANNIVERSARIES = [
         1968,
         None,
         "https://armenpress.am/eng/news/971252/",
+        "wire",
         "15 April; an official holiday since 1968, named Day of the Sun in 1997",
     ),
     Anniversary(
@@ -63,6 +84,7 @@ ANNIVERSARIES = [
         1978,
         2017,
         "https://koreajoongangdaily.joins.com/2018/01/23/politics/Norths-army-founding-day-shifted-to-eve-of-Olympics/3043713.html",
+        "secondary",
         "KPA founding marked on 25 April from 1978 until the January 2018 switch back to 8 February",
     ),
     Anniversary(
@@ -73,6 +95,7 @@ ANNIVERSARIES = [
         2018,
         None,
         "https://koreajoongangdaily.joins.com/2018/01/23/politics/Norths-army-founding-day-shifted-to-eve-of-Olympics/3043713.html",
+        "secondary",
         "Politburo decision reported by KCNA, 23 Jan 2018: KPA founding day is 8 February again",
     ),
     Anniversary(
@@ -83,6 +106,7 @@ ANNIVERSARIES = [
         1953,
         None,
         "http://dprktourism.com.my/explore_dprk/holidays.php",
+        "secondary",
         "27 July: The Day of Victory in the Fatherland Liberation War (1953)",
     ),
     Anniversary(
@@ -93,6 +117,7 @@ ANNIVERSARIES = [
         1948,
         None,
         "http://dprktourism.com.my/explore_dprk/holidays.php",
+        "secondary",
         "9 September: The Founding Day of the DPRK (1948)",
     ),
     Anniversary(
@@ -103,6 +128,7 @@ ANNIVERSARIES = [
         1945,
         None,
         "http://dprktourism.com.my/explore_dprk/holidays.php",
+        "secondary",
         "10 October: The Founding Day of the Workers' Party of Korea (1945)",
     ),
 ]
@@ -131,8 +157,11 @@ def anniversaries(
                     "timezone": "Asia/Pyongyang",
                     "time_local": "",
                     "source_url": a.source_url,
+                    "source_kind": a.source_kind,
                     "source_note": a.source_note,
                     "notes": "generated from a rule in dprk_launches.events.ANNIVERSARIES",
+                    "responds_to": "",
+                    "threat_level": "",
                 }
             )
     return pd.DataFrame(rows, columns=schemas.EVENT_FILE_COLUMNS)
@@ -144,35 +173,177 @@ def catalogue_files(folder: Path | None = None) -> list[Path]:
     return sorted(p for p in folder.glob("*.csv") if not p.name.startswith(("_", ".")))
 
 
-def _read_event_file(path: Path) -> pd.DataFrame:
-    """Read one events CSV as text; structural problems raise DataError."""
-    if not path.exists():
-        raise DataError(path, "no such file")
-    data = path.read_bytes()
-    if not data.strip():
-        raise DataError(path, "the file is empty")
+@dataclass
+class RawFile:
+    """One events file read as text: its good rows, its structurally bad rows, and warnings."""
+
+    frame: pd.DataFrame
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _short(value: str, limit: int = 60) -> str:
+    """A value cut to `limit` characters for messages."""
+    return value if len(value) <= limit else value[:limit] + f"… ({len(value)} characters)"
+
+
+def _nearest(value: str, options: list[str]) -> str:
+    """' (did you mean 'x'?)' for the closest option to `value`, or ''."""
+    close = difflib.get_close_matches(value.strip().lower(), options, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _header_problems(header: list[str], catalogue: bool) -> list[str]:
+    """Everything wrong with a header row: empty, duplicate, unknown and missing names."""
+    problems = []
+    for i, name in enumerate(header, 1):
+        if not name:
+            problems.append(f"column {i} has no name (a trailing comma?)")
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            problems.append(f"column '{name}' appears twice")
+        seen.add(name)
+    for name in dict.fromkeys(header):
+        if name and name not in schemas.EVENT_FILE_COLUMNS:
+            problems.append(f"unknown column '{name}'{_nearest(name, schemas.EVENT_FILE_COLUMNS)}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        problems.append(f"missing column(s) {missing}")
+    if (
+        catalogue
+        and not problems
+        and header
+        not in (
+            schemas.EVENT_FILE_COLUMNS,
+            schemas.LEGACY_EVENT_FILE_COLUMNS,
+        )
+    ):
+        problems.append(
+            f"catalogue files need exactly these columns in this order: "
+            f"{','.join(schemas.EVENT_FILE_COLUMNS)}"
+        )
+    return problems
+
+
+def _field_problem(column: str, value: str) -> str | None:
+    """Why one raw field is unacceptable whatever its column's rules, or None."""
+    if "\x00" in value:
+        return "contains a NUL byte (a binary or UTF-16 file?)"
+    if len(value) > schemas.MAX_FIELD_CHARS:
+        return f"longer than {schemas.MAX_FIELD_CHARS} characters ({len(value)})"
+    if m := CONTROL_RE.search(value):
+        return f"contains the control character U+{ord(m.group()):04X}"
+    if column in schemas.FREE_TEXT_COLUMNS and value.startswith(("\t", "\r")):
+        return "starts with a tab or carriage return (read as a formula by spreadsheets)"
+    if column not in schemas.MULTILINE_COLUMNS and ("\n" in value or "\r" in value):
+        return "contains a line break; only source_note and notes may span lines"
+    text = value.strip()
+    if column in schemas.FREE_TEXT_COLUMNS and text.startswith(schemas.FORMULA_PREFIXES):
+        return f"starts with '{text[0]}' (read as a formula by spreadsheets); reword it"
+    return None
+
+
+def _csv_records(shown: str, text: str) -> list[list[str]]:
+    """Every record of a CSV text (strict quoting); unreadable CSV raises DataError with the row."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
     try:
-        data.decode("utf-8")
+        for record in reader:
+            records.append(record)
+    except csv.Error as exc:
+        row = len(records) + 1
+        if "field larger than field limit" in str(exc):
+            reason = f"a field is far longer than the {schemas.MAX_FIELD_CHARS}-character limit"
+        else:
+            reason = f"not a readable CSV ({exc}); check the quotes"
+        raise DataError(shown, reason, row=row) from exc
+    return records
+
+
+def _decode(shown: str, data: bytes) -> str:
+    """UTF-8 text of a file (a BOM is allowed); other encodings raise DataError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data.count(b"\x00") * 4 > len(data):
+        raise DataError(shown, "looks like UTF-16 (NUL bytes); save the file as UTF-8")
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DataError(
-            path, f"not UTF-8 (byte {exc.start}, line {line}); save the file as UTF-8"
+            shown, f"not UTF-8 (byte {exc.start}, line {line}); save the file as UTF-8"
         ) from exc
+
+
+def _read_bytes(path: Path, shown: str) -> bytes:
+    """The bytes of a file, with a clear DataError for anything that stops reading it."""
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except pd.errors.ParserError as exc:
-        raise DataError(path, f"not a readable CSV ({exc})") from exc
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise DataError(path, f"missing column(s) {missing}; expected {schemas.EVENT_FILE_COLUMNS}")
-    if frame.empty:
-        raise DataError(path, "has a header but no events")
-    if "time_local" not in frame.columns:
-        frame["time_local"] = ""
-    frame = frame[schemas.EVENT_FILE_COLUMNS].map(str.strip)
-    frame["file"] = config.display_path(path)
-    frame["row"] = range(2, len(frame) + 2)
-    return frame
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DataError(shown, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise DataError(shown, "is a folder, not a CSV file") from exc
+    except OSError as exc:
+        raise DataError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+
+
+def _read_event_file(path: Path, catalogue: bool = False) -> RawFile:
+    """Read one events CSV as text; file-level problems raise DataError, bad rows are collected."""
+    shown = config.display_path(path)
+    data = _read_bytes(path, shown)
+    if not data.strip():
+        raise DataError(shown, "the file is empty")
+    records = _csv_records(shown, _decode(shown, data))
+    if not records or not any(f.strip() for f in records[0]):
+        raise DataError(shown, "the first line must be the header", row=1)
+    header = [h.strip() for h in records[0]]
+    problems = _header_problems(header, catalogue)
+    if problems:
+        raise DataError(
+            shown, "; ".join(problems) + f". Valid columns: {','.join(schemas.EVENT_FILE_COLUMNS)}"
+        )
+    legacy = catalogue and header == schemas.LEGACY_EVENT_FILE_COLUMNS
+    rows, rejected, unknown_kind = [], [], []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(f.strip() for f in record):
+            continue
+        if len(record) != len(header):
+            extra_empty = len(record) > len(header) and not any(
+                f.strip() for f in record[len(header) :]
+            )
+            hint = " (trailing comma?)" if extra_empty else ""
+            reason = f"row {number} has {len(record)} fields, header has {len(header)}{hint}"
+            rejected.append(Rejection(shown, number, None, "", reason))
+            continue
+        problem = next(
+            (
+                (c, v, r)
+                for c, v in zip(header, record, strict=True)
+                if (r := _field_problem(c, v)) is not None
+            ),
+            None,
+        )
+        if problem is not None:
+            column, value, reason = problem
+            rejected.append(Rejection(shown, number, column, _short(value), reason))
+            continue
+        row = {c: "" for c in schemas.EVENT_FILE_COLUMNS}
+        row.update({c: v.strip() for c, v in zip(header, record, strict=True)})
+        if legacy:
+            row["source_kind"] = schemas.UNKNOWN_SOURCE_KIND
+        elif not catalogue and row["source_kind"] in ("", schemas.UNKNOWN_SOURCE_KIND):
+            row["source_kind"] = schemas.UNKNOWN_SOURCE_KIND
+            unknown_kind.append(number)
+        row["file"], row["row"] = shown, number
+        rows.append(row)
+    if not rows and not rejected:
+        raise DataError(shown, "has a header but no events")
+    notes = []
+    if unknown_kind:
+        notes.append(
+            f"{shown}: {len(unknown_kind)} row(s) without source_kind, treated as 'unknown' "
+            f"(say primary, wire or secondary)"
+        )
+    return RawFile(pd.DataFrame(rows, columns=_RAW_COLUMNS), rejected, notes)
 
 
 def _to_local_day(date: dt.date, time_text: str, zone: str) -> pd.Timestamp:
@@ -182,47 +353,129 @@ def _to_local_day(date: dt.date, time_text: str, zone: str) -> pd.Timestamp:
     return pd.Timestamp(moment.astimezone(config.PYONGYANG).date())
 
 
+def _parse_date(value: str, precision: str, last: bool = False) -> dt.date:
+    """A checked file date as a date: YYYY-MM-DD, or YYYY-MM (1st, or last day if `last`)."""
+    if precision == "month":
+        year, month = int(value[:4]), int(value[5:7])
+        day = calendar.monthrange(year, month)[1] if last else 1
+        return dt.date(year, month, day)
+    return dt.date.fromisoformat(value)
+
+
+def _date_problem(value: str, precision: str) -> str | None:
+    """Why a start_date/end_date text is unacceptable for its precision, or None."""
+    if precision == "month":
+        if DAY_RE.match(value):
+            return "date_precision is 'month': write the date as YYYY-MM (or use precision 'day')"
+        if not MONTH_RE.match(value):
+            return "not a YYYY-MM month (date_precision is 'month')"
+    elif MONTH_RE.match(value):
+        return "a month without a day needs date_precision 'month'"
+    elif not DAY_RE.match(value):
+        return "not an ISO date YYYY-MM-DD"
+    year = int(value[:4])
+    if not schemas.FIRST_YEAR <= year <= schemas.LAST_YEAR:
+        return f"year {year} is outside {schemas.FIRST_YEAR}-{schemas.LAST_YEAR}"
+    try:
+        _parse_date(value, precision)
+    except ValueError:
+        return "impossible calendar date"
+    return None
+
+
+def _url_problem(url: str) -> str | None:
+    """Why a source_url is not a usable http(s) URL, or None."""
+    if not re.match(r"^https?://\S+$", url):
+        return "not an http(s) URL"
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not host:
+        return "the URL has no host"
+    return None
+
+
+def source_policy_problem(url: str) -> str | None:
+    """Why `events check` refuses a source host (blocklist, trailing dot), or None."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host.endswith("."):
+        return f"host '{host}' ends with a dot; write '{host.rstrip('.')}'"
+    for blocked in schemas.BLOCKED_HOSTS:
+        if host == blocked or host.endswith("." + blocked):
+            return (
+                f"host '{host}' is on the blocklist of personal blogs and scraper mirrors "
+                f"({blocked}); cite a primary or wire source"
+            )
+    return None
+
+
+def _vocabulary_problem(column: str, value: str, allowed: list[str]) -> tuple[str, str, str]:
+    """A (column, value, reason) naming the allowed values and the nearest one."""
+    what = "empty" if not value else f"unknown {column} '{value}'{_nearest(value, allowed)}"
+    return column, value, f"{what}; use one of {', '.join(allowed)}"
+
+
 def _check_row(row: dict) -> tuple[str, str, str] | None:
     """First problem with one catalogue row as (column, value, reason), or None when it is fine."""
-    if row["category"] not in schemas.EVENT_CATEGORIES:
-        return (
-            "category",
-            row["category"],
-            f"unknown category; use one of {schemas.EVENT_CATEGORIES}",
-        )
-    for column in ("event_id", "subcategory", "title", "timezone"):
+    category = row["category"]
+    if category not in schemas.EVENT_CATEGORIES:
+        return _vocabulary_problem("category", category, schemas.EVENT_CATEGORIES)
+    allowed = schemas.SUBCATEGORIES[category]
+    if row["subcategory"] not in allowed:
+        column, value, reason = _vocabulary_problem("subcategory", row["subcategory"], allowed)
+        return column, value, f"{reason} (for category {category})"
+    for column in ("event_id", "title", "timezone"):
         if not row[column]:
             return column, "", "required value is empty"
     if not row["source_url"]:
         return "source_url", "", "every event needs a source_url confirming its date"
-    if not re.match(r"^https?://\S+$", row["source_url"]):
-        return "source_url", row["source_url"], "not an http(s) URL"
+    if reason := _url_problem(row["source_url"]):
+        return "source_url", row["source_url"], reason
+    if row["source_kind"] not in (*schemas.SOURCE_KINDS, schemas.UNKNOWN_SOURCE_KIND):
+        return _vocabulary_problem("source_kind", row["source_kind"], schemas.SOURCE_KINDS)
     if row["timezone"] not in _ZONES:
         return (
             "timezone",
             row["timezone"],
-            "unknown IANA time zone (e.g. America/New_York, Asia/Seoul)",
+            "unknown IANA time zone (e.g. America/New_York, Asia/Seoul)"
+            + _nearest(row["timezone"], sorted(_ZONES)),
         )
-    if row["date_precision"] not in schemas.PRECISIONS:
-        return "date_precision", row["date_precision"], "must be 'day' or 'month'"
+    precision = row["date_precision"]
+    if precision not in schemas.PRECISIONS:
+        return "date_precision", precision, "must be 'day' or 'month'"
     for column in ("start_date", "end_date"):
         value = row[column]
         if column == "end_date" and not value:
             continue
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return column, value, "not an ISO date YYYY-MM-DD"
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return column, value, "impossible calendar date"
+        if reason := _date_problem(value, precision):
+            return column, value, reason
     if row["end_date"] and row["end_date"] < row["start_date"]:
         return "end_date", row["end_date"], f"end_date before start_date {row['start_date']}"
     if row["time_local"] and not TIME_RE.match(row["time_local"]):
         return "time_local", row["time_local"], "not HH:MM (24h)"
+    if row["time_local"] and precision == "month":
+        return "time_local", row["time_local"], "a time needs date_precision 'day'"
     if not SLUG_RE.match(row["event_id"]):
         return "event_id", row["event_id"], "not a slug YYYY-MM-DD-lowercase-words"
     if not row["event_id"].startswith(row["start_date"]):
         return "event_id", row["event_id"], f"does not start with start_date {row['start_date']}"
+    return _response_problem(row)
+
+
+def _response_problem(row: dict) -> tuple[str, str, str] | None:
+    """responds_to / threat_level: required for statements, empty for every other category."""
+    if row["category"] in schemas.RESPONDING_CATEGORIES:
+        if not row["responds_to"]:
+            return "responds_to", "", "required for a statement: the event_id it responds to"
+        if row["threat_level"] not in schemas.THREAT_LEVELS:
+            return _vocabulary_problem("threat_level", row["threat_level"], schemas.THREAT_LEVELS)
+        if row["responds_to"] == row["event_id"]:
+            return "responds_to", row["responds_to"], "a statement cannot respond to itself"
+        return None
+    for column in ("responds_to", "threat_level"):
+        if row[column]:
+            return column, row[column], "only for category dprk_statement; leave it empty"
     return None
 
 
@@ -232,17 +485,33 @@ def _title_key(row: dict) -> tuple[str, str]:
 
 
 def validate_events(
-    raw: pd.DataFrame, errors: str = "raise"
+    raw: pd.DataFrame, errors: str = "raise", strict_files: frozenset[str] = frozenset()
 ) -> tuple[pd.DataFrame, list[Rejection]]:
-    """Check raw catalogue rows; return the good ones on the Pyongyang clock and the rejections."""
+    """Check raw catalogue rows; return the good ones on the Pyongyang clock and the rejections.
+
+    Rows from `strict_files` also meet the source policy of `events check` (no blocked host).
+    """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
     rejected: list[Rejection] = []
     ids: dict[str, tuple[str, int]] = {}
     titles: dict[tuple[str, str], tuple[str, int, str]] = {}
-    keep = []
-    for row in raw.to_dict("records"):
+    keep: list[dict] = []
+
+    def reject(row: dict, problem: tuple[str, str, str]) -> None:
+        column, value, reason = problem
+        if errors == "raise":
+            raise DataError(
+                row["file"], f"{reason} (value {_short(value)!r})", row=row["row"], column=column
+            )
+        rejected.append(Rejection(row["file"], row["row"], column, _short(value), reason))
+
+    rows = raw.to_dict("records")
+    for row in rows:
         problem = _check_row(row)
+        if problem is None and row["file"] in strict_files:
+            if reason := source_policy_problem(row["source_url"]):
+                problem = ("source_url", row["source_url"], reason)
         if problem is None and row["event_id"] in ids:
             first = ids[row["event_id"]]
             problem = (
@@ -262,66 +531,183 @@ def validate_events(
             else:
                 problem = ("title", row["title"], f"duplicate of {f_file} row {f_row}")
         if problem is not None:
-            column, value, reason = problem
-            if errors == "raise":
-                raise DataError(
-                    row["file"], f"{reason} (value {value!r})", row=row["row"], column=column
-                )
-            rejected.append(Rejection(row["file"], row["row"], column, value, reason))
+            reject(row, problem)
             continue
         ids[row["event_id"]] = (row["file"], row["row"])
         titles.setdefault(key, (row["file"], row["row"], row["start_date"]))
         keep.append(row)
-    return _finish(keep), rejected
+    known = set(ids)
+    all_ids = {r["event_id"] for r in rows}
+    resolved = []
+    for row in keep:
+        target = row["responds_to"]
+        if target and target not in known:
+            why = "was itself rejected" if target in all_ids else "is not in the catalogue"
+            reject(row, ("responds_to", target, f"the event it responds to {why}"))
+            continue
+        resolved.append(row)
+    return _finish(resolved), rejected
 
 
 def _finish(rows: list[dict]) -> pd.DataFrame:
     """Typed, clock-converted, schema-validated events table from checked rows."""
-    frame = pd.DataFrame(rows, columns=[*schemas.EVENT_FILE_COLUMNS, "file", "row"])
+    frame = pd.DataFrame(rows, columns=_RAW_COLUMNS)
     text_columns = [*schemas.EVENT_FILE_COLUMNS, "file"]
     frame[text_columns] = frame[text_columns].astype(str)
-    starts = [dt.date.fromisoformat(v) for v in frame["start_date"]]
+    precision = list(frame["date_precision"])
+    starts = [_parse_date(v, p) for v, p in zip(frame["start_date"], precision, strict=True)]
     ends = [
-        dt.date.fromisoformat(e) if e else s for s, e in zip(starts, frame["end_date"], strict=True)
+        _parse_date(e, p, last=True) if e else None
+        for e, p in zip(frame["end_date"], precision, strict=True)
     ]
-    frame["start_local"] = [
-        _to_local_day(d, t, z)
-        for d, t, z in zip(starts, frame["time_local"], frame["timezone"], strict=True)
-    ]
-    frame["end_local"] = [
-        _to_local_day(d, t if not e else "", z)
-        for d, t, e, z in zip(
-            ends, frame["time_local"], frame["end_date"], frame["timezone"], strict=True
-        )
-    ]
+    start_local, end_local = [], []
+    for s, e, t, z, p in zip(
+        starts, ends, frame["time_local"], frame["timezone"], precision, strict=True
+    ):
+        if p == "month":
+            start_local.append(pd.Timestamp(s))
+            last = e or _parse_date(s.strftime("%Y-%m"), "month", last=True)
+            end_local.append(pd.Timestamp(last))
+            continue
+        start_local.append(_to_local_day(s, t, z))
+        end_local.append(_to_local_day(e, "", z) if e else start_local[-1])
+    frame["start_date"] = pd.to_datetime(pd.Series(starts, dtype=object)).astype("datetime64[ns]")
+    frame["end_date"] = pd.to_datetime(pd.Series(ends, dtype=object)).astype("datetime64[ns]")
+    frame["start_local"] = pd.Series(start_local, dtype="datetime64[ns]")
+    frame["end_local"] = pd.Series(end_local, dtype="datetime64[ns]")
     frame["end_local"] = frame[["start_local", "end_local"]].max(axis=1)
-    for column in ("start_date", "end_date", "start_local", "end_local"):
-        frame[column] = pd.to_datetime(frame[column].replace("", None)).astype("datetime64[ns]")
-    for column in ("time_local", "source_note", "notes"):
+    for column in ("time_local", "source_note", "notes", "responds_to", "threat_level"):
         frame[column] = frame[column].replace("", None)
     frame = frame.sort_values(["start_local", "event_id"], kind="stable").reset_index(drop=True)
     return schemas.EVENTS.validate(frame[list(schemas.EVENTS.columns)])
 
 
+def to_file_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A loaded events table back as file text (the 16 catalogue columns), the inverse of loading."""
+    out = pd.DataFrame(index=table.index)
+    month = table["date_precision"] == "month"
+    for column in schemas.EVENT_FILE_COLUMNS:
+        if column in ("start_date", "end_date"):
+            days = table[column].dt.strftime("%Y-%m-%d")
+            months = table[column].dt.strftime("%Y-%m")
+            out[column] = days.where(~month, months).fillna("").astype(str)
+        else:
+            out[column] = table[column].fillna("").astype(str)
+    return out.reset_index(drop=True)
+
+
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Stack raw event frames; an empty list gives an empty frame with the right columns."""
+    frames = [f for f in frames if not f.empty]
     if not frames:
-        return pd.DataFrame(columns=[*schemas.EVENT_FILE_COLUMNS, "file", "row"])
+        return pd.DataFrame(columns=_RAW_COLUMNS)
     return pd.concat(frames, ignore_index=True)
 
 
-def _expand(paths: list[Path | str]) -> list[Path]:
-    """Files named directly, plus every *.csv inside named folders."""
-    out: list[Path] = []
+def _folder_csvs(folder: Path) -> tuple[list[Path], list[DataError]]:
+    """The *.csv files directly in a folder, and a DataError for every entry that looks wrong."""
+    shown = config.display_path(folder)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise PathError(shown, f"cannot list this folder ({exc.strerror or exc})") from exc
+    files, problems, others = [], [], []
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        if entry.suffix == ".csv":
+            if entry.is_dir():
+                problems.append(
+                    DataError(entry, "is a folder, not a CSV file (folders are not searched)")
+                )
+            elif not entry.is_file():
+                problems.append(
+                    DataError(entry, "cannot be read (a broken symbolic link or a link loop?)")
+                )
+            else:
+                files.append(entry)
+        elif entry.suffix.lower() == ".csv":
+            problems.append(
+                DataError(entry, f"extension '{entry.suffix}' is not '.csv': rename the file")
+            )
+        else:
+            others.append(name)
+    if not files:
+        found = [config.display_path(p.file) for p in problems] + others
+        listing = f" (found: {', '.join(found)})" if found else " (the folder is empty)"
+        details = "".join(f"; {p}" for p in problems)
+        raise PathError(shown, f"no .csv files in this folder{listing}{details}")
+    return files, problems
+
+
+def _expand(paths: list[Path | str]) -> tuple[list[Path], list[DataError]]:
+    """Files named directly, plus every *.csv inside named folders; and the problems found."""
+    files: list[Path] = []
+    problems: list[DataError] = []
     for p in map(Path, paths):
-        out.extend(sorted(p.glob("*.csv")) if p.is_dir() else [p])
-    return out
+        if p.is_dir():
+            found, wrong = _folder_csvs(p)
+            files.extend(found)
+            problems.extend(wrong)
+        elif p.is_file():
+            files.append(p)
+        elif p.is_symlink():
+            raise PathError(p, "is a broken symbolic link or a link loop")
+        elif p.exists():
+            raise PathError(p, "is neither a regular file nor a folder")
+        else:
+            raise PathError(p, "no such file or folder")
+    return files, problems
+
+
+@dataclass
+class _Gathered:
+    """Raw rows of several files, with every file-level error, row rejection and warning."""
+
+    frame: pd.DataFrame
+    file_errors: list[DataError]
+    rejected: list[Rejection]
+    warnings: list[str]
+
+
+def _gather(paths: list[Path], catalogue: bool = False) -> _Gathered:
+    """Read every file, keeping going past broken ones so all problems are reported together."""
+    frames, file_errors, rejected, notes = [], [], [], []
+    for path in paths:
+        try:
+            raw = _read_event_file(path, catalogue=catalogue)
+        except DataError as exc:
+            file_errors.append(exc)
+            continue
+        frames.append(raw.frame)
+        rejected.extend(raw.rejected)
+        notes.extend(raw.warnings)
+    return _Gathered(_concat(frames), file_errors, rejected, notes)
+
+
+def _raise_first(file_errors: list[DataError]) -> None:
+    """Raise the first file-level error, saying how many other files also failed."""
+    if not file_errors:
+        return
+    first = file_errors[0]
+    if len(file_errors) == 1:
+        raise first
+    others = ", ".join(e.file for e in file_errors[1:])
+    raise DataError(
+        first.file, f"{first.reason} (also failing: {others})", first.row, first.column
+    ) from first
 
 
 def _raw_catalogue(include_generated: bool, skip: tuple[Path, ...] = ()) -> pd.DataFrame:
     """Our committed catalogue files as raw text rows (minus `skip`), plus the generated anniversaries."""
     skipped = {p.resolve() for p in skip}
-    frames = [_read_event_file(p) for p in catalogue_files() if p.resolve() not in skipped]
+    gathered = _gather([p for p in catalogue_files() if p.resolve() not in skipped], True)
+    _raise_first(gathered.file_errors)
+    if gathered.rejected:
+        first = gathered.rejected[0]
+        raise DataError(first.file, first.reason, row=first.row, column=first.column)
+    frames = [gathered.frame]
     if include_generated:
         generated = anniversaries()
         generated["file"] = "generated:anniversaries"
@@ -336,30 +722,112 @@ def load_events(
     errors: str = "raise",
     include_generated: bool = True,
 ) -> pd.DataFrame:
-    """Our catalogue (plus users' files in `extra`), validated, with start_local/end_local on the Pyongyang clock."""
+    """Our catalogue (plus users' files or folders in `extra`), validated, on the Pyongyang clock.
+
+    attrs['rejected'] lists the rows left out (errors='collect'); attrs['warnings'] what to fix.
+    """
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
     if categories is not None:
         unknown = sorted(set(categories) - set(schemas.EVENT_CATEGORIES))
         if unknown:
             raise ValueError(f"unknown categories {unknown}; use {schemas.EVENT_CATEGORIES}")
-    frames = [
-        _raw_catalogue(include_generated),
-        *(_read_event_file(p) for p in _expand(extra or [])),
-    ]
-    table, rejected = validate_events(_concat(frames), errors=errors)
+    files, folder_problems = _expand(extra or [])
+    theirs = _gather(files)
+    _raise_first(folder_problems + theirs.file_errors)
+    if theirs.rejected and errors == "raise":
+        first = theirs.rejected[0]
+        raise DataError(
+            first.file,
+            f"{first.reason} (value {first.value!r})",
+            row=first.row,
+            column=first.column,
+        )
+    ours = _raw_catalogue(include_generated)
+    table, rejected = validate_events(_concat([ours, theirs.frame]), errors=errors)
     if categories is not None:
         table = table[table["category"].isin(categories)].reset_index(drop=True)
-    table.attrs["rejected"] = rejected
+    for message in theirs.warnings:
+        warnings.warn(message, UserWarning, stacklevel=2)
+    table.attrs["rejected"] = theirs.rejected + rejected
+    table.attrs["warnings"] = theirs.warnings
     return table
 
 
-def check_file(path: Path | str) -> list[Rejection]:
-    """Every problem with a user's events file, checked against our catalogue for clashes."""
-    files = _expand([path])
+@dataclass
+class CheckResult:
+    """What `events check` found: problems (each naming file, row, column) and warnings."""
+
+    files: list[str]
+    problems: list[Rejection]
+    warnings: list[str]
+
+
+def check(path: Path | str) -> CheckResult:
+    """Every problem with a user's events file or folder, checked against our catalogue.
+
+    Raises PathError when `path` names nothing checkable; a broken file inside is a problem.
+    """
+    files, folder_problems = _expand([path])
     ours = _raw_catalogue(include_generated=True, skip=tuple(files))
     _, ours_rejected = validate_events(ours, errors="collect")
-    theirs = _concat([_read_event_file(p) for p in files])
-    _, rejected = validate_events(_concat([ours, theirs]), errors="collect")
-    return [r for r in rejected if r not in ours_rejected]
+    theirs = _gather(files)
+    shown = frozenset(config.display_path(p) for p in files)
+    _, rejected = validate_events(
+        _concat([ours, theirs.frame]), errors="collect", strict_files=shown
+    )
+    problems = [
+        Rejection(e.file, e.row, e.column, "", e.reason)
+        for e in folder_problems + theirs.file_errors
+    ]
+    problems += theirs.rejected + [r for r in rejected if r not in ours_rejected]
+    secondary = theirs.frame[theirs.frame["source_kind"] == "secondary"]
+    notes = list(theirs.warnings)
+    for file, rows in secondary.groupby("file", sort=True)["row"]:
+        listed = ", ".join(map(str, rows.tolist()))
+        notes.append(
+            f"{file}: {len(rows)} row(s) rest on a secondary source (rows {listed}); "
+            "prefer a primary or wire source"
+        )
+    return CheckResult([config.display_path(p) for p in files], problems, notes)
+
+
+def check_file(path: Path | str) -> list[Rejection]:
+    """Every problem with a user's events file or folder (see `check`), warnings left out."""
+    return check(path).problems
+
+
+def format_problem(problem: Rejection) -> str:
+    """One line naming file, row and column of a problem."""
+    where = problem.file
+    if problem.row is not None:
+        where += f" row {problem.row}"
+    if problem.column is not None:
+        where += f", column '{problem.column}'"
+    value = f" (value {problem.value!r})" if problem.value else ""
+    return f"{where}: {problem.reason}{value}"
+
+
+def run_check(path: Path | str, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """`events check`: problems to `out`, warnings to `err`; exit 0 ok, 1 problems, 2 unusable path."""
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        result = check(path)
+    except PathError as exc:
+        print(f"error: {exc}", file=err)
+        return 2
+    except DataError as exc:
+        print(f"error in our catalogue: {exc}", file=err)
+        return 2
+    for message in result.warnings:
+        print(f"warning: {message}", file=err)
+    for problem in result.problems:
+        print(format_problem(problem), file=out)
+    if result.problems:
+        print(f"{len(result.problems)} problem(s) found; nothing was loaded.", file=err)
+        return 1
+    print(f"{path}: OK ({len(result.files)} file(s))", file=out)
+    return 0
 
 
 def per_category_year(events: pd.DataFrame) -> pd.DataFrame:

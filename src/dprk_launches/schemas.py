@@ -17,7 +17,7 @@ class DataError(ValueError):
     def __init__(
         self, file: object, message: str, row: int | None = None, column: str | None = None
     ):
-        self.file, self.row, self.column = str(file), row, column
+        self.file, self.row, self.column, self.reason = str(file), row, column, message
         where = [f"file {self.file}"]
         if row is not None:
             where.append(f"row {row}")
@@ -31,7 +31,7 @@ class Rejection:
     """One input row left out by a loader in errors='collect' mode, and why."""
 
     file: str
-    row: int
+    row: int | None
     column: str | None
     value: str
     reason: str
@@ -175,7 +175,69 @@ EVENT_CATEGORIES = [
     "exercise",
     "nuclear_test",
     "political_calendar",
+    "dprk_statement",
 ]
+
+SUBCATEGORIES: dict[str, list[str]] = {
+    "sanctions_un": ["resolution", "renewal", "veto", "mandate_end"],
+    "sanctions_us": [
+        "designation",
+        "executive_order",
+        "law",
+        "section_311",
+        "terrorism_designation",
+        "advisory",
+    ],
+    "sanctions_other": ["rok", "japan", "eu", "australia", "uk", "canada", "msmt", "other"],
+    "un_statement": ["presidential_statement", "press_statement", "meeting"],
+    "diplomacy": ["summit", "talks", "agreement", "envoy_visit", "announcement"],
+    "exercise": ["spring", "summer", "air", "trilateral", "other"],
+    "nuclear_test": ["test"],
+    "political_calendar": [
+        "election_us",
+        "inauguration_us",
+        "election_rok",
+        "inauguration_rok",
+        "party_congress",
+        "party_conference",
+        "party_plenum",
+        "supreme_peoples_assembly",
+        "leadership",
+        "rok_crisis",
+        "anniversary",
+    ],
+    "dprk_statement": [
+        "foreign_ministry",
+        "kim_yo_jong",
+        "kpa_general_staff",
+        "defence_ministry",
+        "kcna_commentary",
+        "government_other",
+    ],
+}
+
+SOURCE_KINDS = ["primary", "wire", "secondary"]
+UNKNOWN_SOURCE_KIND = "unknown"
+THREAT_LEVELS = ["none", "warning", "explicit_threat"]
+RESPONDING_CATEGORIES = ["dprk_statement"]
+
+BLOCKED_HOSTS = [
+    "blogspot.com",
+    "livejournal.com",
+    "wordpress.com",
+    "topzle.com",
+    "wideo.ovh",
+    "anti-imperialist.org",
+    "medium.com",
+    "tumblr.com",
+    "encyclopedia.datana.cloud",
+]
+
+MAX_FIELD_CHARS = 2000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FREE_TEXT_COLUMNS = ["actor", "title", "source_note", "notes"]
+MULTILINE_COLUMNS = ["source_note", "notes"]
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 EVENT_FILE_COLUMNS = [
     "event_id",
@@ -189,14 +251,29 @@ EVENT_FILE_COLUMNS = [
     "timezone",
     "time_local",
     "source_url",
+    "source_kind",
     "source_note",
     "notes",
+    "responds_to",
+    "threat_level",
 ]
+LEGACY_EVENT_FILE_COLUMNS = [
+    c for c in EVENT_FILE_COLUMNS if c not in ("source_kind", "responds_to", "threat_level")
+]
+OPTIONAL_EVENT_COLUMNS = ["time_local", "source_kind", "responds_to", "threat_level"]
+
+
+def subcategory_text() -> str:
+    """The allowed subcategories per category, one 'category: a, b, c' per line."""
+    return "\n".join(f"{c}: {', '.join(SUBCATEGORIES[c])}" for c in EVENT_CATEGORIES)
+
 
 EVENTS = pa.DataFrameSchema(
     {
         "event_id": _col(
-            str, "Stable slug: start date + short name, e.g. 2017-12-22-unsc-2397.", unique=True
+            str,
+            "Stable slug: start date + short name, e.g. 2017-12-22-unsc-2397 (never renamed).",
+            unique=True,
         ),
         "category": _col(
             str,
@@ -204,19 +281,30 @@ EVENTS = pa.DataFrameSchema(
             checks=pa.Check.isin(EVENT_CATEGORIES),
         ),
         "subcategory": _col(
-            str, "Finer kind within the category (e.g. resolution / renewal / veto)."
+            str,
+            "Finer kind, from the list allowed for the category: "
+            + "; ".join(f"{c}: {', '.join(v)}" for c, v in SUBCATEGORIES.items())
+            + ".",
         ),
         "actor": _col(str, "Who acted (UNSC, US Treasury, ROK, US;DPRK, ...)."),
         "title": _col(str, "One-line description."),
         "start_date": _col(
-            "datetime64[ns]", "First day, on the calendar of `timezone` (as the source prints it)."
+            "datetime64[ns]",
+            "First day, on the calendar of `timezone` (as the source prints it); in the file "
+            "YYYY-MM-DD, or YYYY-MM when date_precision is 'month' (then the 1st of the month). "
+            f"Years {FIRST_YEAR}-{LAST_YEAR} only.",
         ),
         "end_date": _col(
             "datetime64[ns]",
-            "Last day (inclusive) for ranges; missing for single-day events.",
+            "Last day (inclusive) for ranges; missing for single-day events. Same format as "
+            "start_date; a month-precision end_date means the last day of that month.",
             nullable=True,
         ),
-        "date_precision": _col(str, "'day' or 'month'.", checks=pa.Check.isin(PRECISIONS)),
+        "date_precision": _col(
+            str,
+            "'day', or 'month' (the source gives only the month; the event spans the whole month).",
+            checks=pa.Check.isin(PRECISIONS),
+        ),
         "timezone": _col(str, "IANA zone of the place whose calendar start_date is on."),
         "time_local": _col(
             str,
@@ -224,10 +312,36 @@ EVENTS = pa.DataFrameSchema(
             nullable=True,
         ),
         "source_url": _col(
-            str, "The page that confirms the date.", checks=pa.Check.str_matches(r"^https?://\S+$")
+            str,
+            "The page that confirms the date (http or https, a real host: no trailing dot, not on "
+            "the blocklist of personal blogs and scraper mirrors: "
+            + ", ".join(BLOCKED_HOSTS)
+            + ").",
+            checks=pa.Check.str_matches(r"^https?://\S+$"),
+        ),
+        "source_kind": _col(
+            str,
+            "primary (the acting body's own release or record), wire (AP, Reuters, Yonhap, AFP, "
+            "KCNA, Kyodo) or secondary (other press, reference works); 'unknown' only for a "
+            "user's file without the column.",
+            checks=pa.Check.isin([*SOURCE_KINDS, UNKNOWN_SOURCE_KIND]),
         ),
         "source_note": _col(str, "What that page says, briefly.", nullable=True),
         "notes": _col(str, "Caveats, disagreements between sources.", nullable=True),
+        "responds_to": _col(
+            str,
+            "For dprk_statement only (required there): the event_id of the catalogue event the "
+            "statement responds to.",
+            nullable=True,
+        ),
+        "threat_level": _col(
+            str,
+            "For dprk_statement only (required there): none (condemns, states a position), "
+            "warning (unspecified consequences) or explicit_threat (names or announces a "
+            "specific military or nuclear action).",
+            nullable=True,
+            checks=pa.Check.isin(THREAT_LEVELS),
+        ),
         "start_local": _col("datetime64[ns]", "Start as a day on the Pyongyang clock (derived)."),
         "end_local": _col(
             "datetime64[ns]",
@@ -239,7 +353,15 @@ EVENTS = pa.DataFrameSchema(
     ordered=True,
     checks=pa.Check(lambda df: df["end_local"] >= df["start_local"], error="end before start"),
     name="events",
-    description="Our curated events catalogue, one row per event, with dates converted to the Pyongyang clock.",
+    description=(
+        "Our curated events catalogue, one row per event, with dates converted to the Pyongyang "
+        "clock. Input rules (files in data/events/ and users' files): UTF-8 CSV with a header; "
+        "every field at most "
+        f"{MAX_FIELD_CHARS} characters; no NUL or other control characters; line breaks only in "
+        "source_note and notes; surrounding spaces are stripped; free-text fields ("
+        + ", ".join(FREE_TEXT_COLUMNS)
+        + ") may not start with = + - @, a tab or a carriage return (spreadsheet formulas)."
+    ),
 )
 
 ALL_SCHEMAS = [MISSILES, LAUNCHES, PROVOCATIONS, EVENTS]
