@@ -52,6 +52,49 @@ def _source_markdown(source: sources.Source) -> str:
     )
 
 
+def _events_rules_markdown() -> str:
+    """The events catalogue's vocabularies and input rules, from schemas.py."""
+    lines = [
+        "## Events catalogue: vocabularies and input rules",
+        "",
+        "Every file in `data/events/` has exactly these columns, in this order: "
+        + ", ".join(f"`{c}`" for c in schemas.EVENT_FILE_COLUMNS)
+        + ". A user's file may leave out "
+        + ", ".join(f"`{c}`" for c in schemas.OPTIONAL_EVENT_COLUMNS)
+        + " (a missing `source_kind` counts as `unknown`, with a warning).",
+        "",
+        "| category | allowed subcategories |",
+        "|---|---|",
+    ]
+    lines += [
+        f"| `{c}` | {', '.join(schemas.SUBCATEGORIES[c])} |" for c in schemas.EVENT_CATEGORIES
+    ]
+    lines += [
+        "",
+        f"- `source_kind`: {', '.join(schemas.SOURCE_KINDS)}.",
+        f"- `threat_level` (dprk_statement only): {', '.join(schemas.THREAT_LEVELS)}; "
+        "`responds_to` (dprk_statement only) must be an `event_id` of the catalogue or of the "
+        "same files.",
+        "- `events check` refuses sources on these hosts (and their sub-domains): "
+        + ", ".join(f"`{h}`" for h in schemas.BLOCKED_HOSTS)
+        + "; hosts ending in a dot; and it warns (stderr, exit code unchanged) about each file's "
+        "`secondary` rows.",
+        f"- Dates: years {schemas.FIRST_YEAR}-{schemas.LAST_YEAR}; `YYYY-MM-DD`, or `YYYY-MM` "
+        "exactly when `date_precision` is `month` (the event then spans the month).",
+        f"- Text: UTF-8 (a BOM is fine), at most {schemas.MAX_FIELD_CHARS} characters per field, "
+        "no NUL or control characters, line breaks only in `source_note` and `notes`; "
+        + ", ".join(f"`{c}`" for c in schemas.FREE_TEXT_COLUMNS)
+        + " may not start with `=`, `+`, `-`, `@`, a tab or a carriage return (spreadsheet "
+        "formulas are refused on input, not rewritten). Surrounding spaces are stripped, blank "
+        "rows skipped.",
+        "- Folders (`events check FOLDER`, `load_events(extra=[FOLDER])`): every `*.csv` directly "
+        "inside is read (hidden files skipped, sub-folders not searched); a `.CSV` file, a "
+        "sub-folder named `*.csv` or an unreadable link is reported with the others, and a "
+        "folder without any `.csv` file is an error.",
+    ]
+    return "\n".join(lines)
+
+
 def data_readme_text() -> str:
     """The full text of data/README.md."""
     parts = [HEADER, "## Sources", ""]
@@ -61,7 +104,7 @@ def data_readme_text() -> str:
     parts.extend(_source_markdown(s) for s in pinned.values())
     parts.extend(["", "Citations:", ""])
     parts.extend(f"- `{s.name}`: {s.citation}" for s in pinned.values())
-    parts.extend(["", "## Data dictionary", ""])
+    parts.extend(["", _events_rules_markdown(), "", "## Data dictionary", ""])
     parts.append("\n\n".join(_schema_markdown(s) for s in schemas.ALL_SCHEMAS))
     return "\n".join(parts) + "\n"
 
