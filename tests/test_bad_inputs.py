@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import warnings
 from collections.abc import Callable
@@ -41,6 +42,23 @@ def cns_text() -> str:
 
 def csis_text() -> str:
     return sources.fetch("csis_provocations").read_text(encoding="utf-8")
+
+
+def workbook(sheet: str) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    book.active.append(["F1", "Date"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def shift_row(text: str, number: int) -> str:
+    lines = text.split("\n")
+    lines[number] = lines[number].replace(",", ",,", 1)
+    return "\n".join(lines)
 
 
 def replace_once(text: str, old: str, new: str) -> str:
@@ -189,6 +207,86 @@ CASES: list[tuple[str, str, Callable[[], bytes], str, int | None, str | None]] =
         None,
     ),
     (
+        "nagix",
+        "year_3000.json",
+        lambda: nagix_json([GOOD | {"date": "3000-01-01"}]).encode(),
+        "year 3000 is outside 1900-2100",
+        1,
+        "date",
+    ),
+    (
+        "nagix",
+        "missile_list.json",
+        lambda: nagix_json([GOOD | {"missile": ["hwasong-11a"]}]).encode(),
+        "must be a text value",
+        1,
+        "missile",
+    ),
+    (
+        "nagix",
+        "series_text.json",
+        lambda: nagix_json([GOOD, GOOD | {"series": "two"}]).encode(),
+        "whole number",
+        2,
+        "series",
+    ),
+    (
+        "nagix",
+        "infinite_apogee.json",
+        lambda: nagix_json([GOOD]).replace('"apogee": "60"', '"apogee": 1e999').encode(),
+        "not a finite number",
+        1,
+        "apogee",
+    ),
+    (
+        "nagix",
+        "deep.json",
+        lambda: b"[" * 100_000 + b"]" * 100_000,
+        "nested too deeply",
+        None,
+        None,
+    ),
+    (
+        "cns",
+        "shifted_row.csv",
+        lambda: shift_row(cns_text(), 3).encode("cp1252"),
+        "row 3 has 20 fields, header has 19",
+        3,
+        None,
+    ),
+    (
+        "cns",
+        "truncated.csv",
+        lambda: cns_text()[: len(cns_text()) // 2].encode("cp1252"),
+        "truncated, or a stray quote",
+        None,
+        None,
+    ),
+    (
+        "csis",
+        "shifted_row.csv",
+        lambda: replace_once(csis_text(), "\n2026-08-20,", "\n2026-08-20,,").encode(),
+        "row 1 has 6 fields, header has 5",
+        1,
+        None,
+    ),
+    (
+        "csis",
+        "year_0001.csv",
+        lambda: replace_once(csis_text(), "\n2026-08-20,", "\n0001-08-20,").encode(),
+        "year 1 is outside",
+        1,
+        "date",
+    ),
+    (
+        "cns2019",
+        "missing_sheet.xlsx",
+        lambda: workbook("Sheet1"),
+        "no sheet 'Missile Tests' (sheets: ['Sheet1'])",
+        None,
+        None,
+    ),
+    (
         "cns2019",
         "not_xlsx.xlsx",
         lambda: b"this is not a workbook",
@@ -261,3 +359,8 @@ def test_bad_arguments_are_refused() -> None:
         launches.load_missiles("nagix", errors="ignore")
     with pytest.raises(DataError, match="no such file"):
         launches.load_missiles("nagix", path="/nonexistent/test.en.json")
+
+
+def test_a_folder_given_as_a_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="is a folder"):
+        launches.load_provocations(path=tmp_path)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import difflib
 import io
 import json
+import math
 import re
 import warnings
 from collections.abc import Callable
@@ -66,11 +68,18 @@ class _RowProblems:
 
 def _read_text(path: Path, encodings: tuple[str, ...]) -> str:
     """Decode a file with the first encoding that works; clear error naming the bad byte's row."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(path, f"cannot be read ({exc.strerror or exc})") from exc
     if not data.strip():
         raise DataError(path, "the file is empty")
     if b"\x00" in data:
-        raise DataError(path, "contains NUL bytes: wrong encoding (UTF-16?) or not a text file")
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise DataError(
+            path,
+            f"contains NUL bytes (first on line {line}): wrong encoding (UTF-16?) or not a text file",
+        )
     last: UnicodeDecodeError | None = None
     for encoding in encodings:
         try:
@@ -82,6 +91,43 @@ def _read_text(path: Path, encodings: tuple[str, ...]) -> str:
     raise DataError(
         path, f"cannot be decoded as {' or '.join(encodings)} (byte {last.start}, line {line})"
     )
+
+
+def _csv_frame(path: Path, text: str) -> pd.DataFrame:
+    """A CSV text as a frame of strings; bad quoting or a row with the wrong field count raises
+    DataError naming the data row (1 = first row after the header)."""
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for record in reader:
+            if record:
+                records.append(record)
+    except csv.Error as exc:
+        raise DataError(
+            path, f"not a readable CSV ({exc}): truncated, or a stray quote?", row=len(records)
+        ) from exc
+    if not records:
+        raise DataError(path, "the file is empty")
+    header = [h.strip() for h in records[0]]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise DataError(path, f"column name(s) {twice} appear more than once in the header")
+    for i, record in enumerate(records[1:], 1):
+        if len(record) != len(header):
+            raise DataError(
+                path,
+                f"row {i} has {len(record)} fields, header has {len(header)} "
+                "(a shifted column: an extra or missing comma?)",
+                row=i,
+            )
+    return pd.DataFrame(records[1:], columns=header, dtype=str)
+
+
+def _check_year(day: dt.date) -> dt.date:
+    """`day` itself when its year is in the supported range, else ValueError."""
+    if not schemas.FIRST_YEAR <= day.year <= schemas.LAST_YEAR:
+        raise ValueError(f"year {day.year} is outside {schemas.FIRST_YEAR}-{schemas.LAST_YEAR}")
+    return day
 
 
 def _require_columns(path: Path, found: list[str], required: list[str]) -> None:
@@ -98,6 +144,8 @@ def _require_columns(path: Path, found: list[str], required: list[str]) -> None:
 def _number(text: object) -> float:
     """Parse '1,380 km', '550', 'between 25 and 90 km' (midpoint) or unknown words (NaN)."""
     if isinstance(text, int | float) and not isinstance(text, bool):
+        if not math.isfinite(text):
+            raise ValueError(f"not a finite number: {text!r}")
         return float(text)
     value = str(text).strip().lower()
     if value in MISSING_WORDS:
@@ -154,6 +202,8 @@ def _resolve_path(name: str, path: Path | str | None) -> tuple[Path, bool]:
     if path is None:
         return sources.fetch(name), True
     path = Path(path)
+    if path.is_dir():
+        raise DataError(path, "is a folder, not a file")
     if not path.exists():
         raise DataError(path, "no such file")
     return path, False
@@ -178,6 +228,8 @@ def _nagix_records(path: Path) -> list[dict]:
         raise DataError(
             path, f"invalid or truncated JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         ) from exc
+    except RecursionError as exc:
+        raise DataError(path, "JSON nested too deeply to be a nagix file") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("timeBins"), list):
         raise DataError(
             path, "expected an object with a 'timeBins' list (nagix test.en.json layout)"
@@ -217,6 +269,21 @@ def _nagix_rows(path: Path, problems: _RowProblems) -> list[dict]:
             problems.reject(i, None, rec.get("date"), f"duplicate of row {seen[fingerprint]}")
             continue
         seen[fingerprint] = i
+        wrong = next(
+            (
+                k
+                for k in ("date", "time", "missile", "facility", "outcome")
+                if not isinstance(rec[k], str)
+            ),
+            None,
+        )
+        if wrong is not None:
+            problems.reject(i, wrong, rec[wrong], "must be a text value")
+            continue
+        series = rec.get("series", 1)
+        if isinstance(series, bool) or not isinstance(series, int) or series < 1:
+            problems.reject(i, "series", series, "must be a whole number of at least 1")
+            continue
         date_text = str(rec["date"])
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_text):
             precision = "day"
@@ -229,6 +296,11 @@ def _nagix_rows(path: Path, problems: _RowProblems) -> list[dict]:
             date_utc = dt.date.fromisoformat(date_text)
         except ValueError:
             problems.reject(i, "date", rec["date"], "impossible calendar date")
+            continue
+        try:
+            _check_year(date_utc)
+        except ValueError as exc:
+            problems.reject(i, "date", rec["date"], str(exc))
             continue
         time_text = str(rec["time"])
         if time_text == "unknown":
@@ -246,11 +318,16 @@ def _nagix_rows(path: Path, problems: _RowProblems) -> list[dict]:
         if outcome not in schemas.OUTCOMES:
             problems.reject(i, "outcome", rec["outcome"], f"outcome not one of {schemas.OUTCOMES}")
             continue
-        try:
-            apogee, distance = _number(rec["apogee"]), _number(rec["distance"])
-        except ValueError as exc:
-            problems.reject(i, "apogee/distance", rec["apogee"], str(exc))
+        numbers = {}
+        for key in ("apogee", "distance"):
+            try:
+                numbers[key] = _number(rec[key])
+            except ValueError as exc:
+                problems.reject(i, key, rec[key], str(exc))
+                break
+        if len(numbers) < 2:
             continue
+        apogee, distance = numbers["apogee"], numbers["distance"]
         missile = missiles.get(rec["missile"], {"name": "Unknown", "type": "Unknown"})
         if rec["missile"] != "unknown" and rec["missile"] not in missiles:
             problems.reject(i, "missile", rec["missile"], "missile key not in missile.en.json")
@@ -264,7 +341,7 @@ def _nagix_rows(path: Path, problems: _RowProblems) -> list[dict]:
                 "date_utc": date_utc,
                 "time_utc": time_utc,
                 "date_precision": precision,
-                "series": rec.get("series", 1),
+                "series": series,
                 "missile": missile["name"],
                 "missile_type": missile.get("type", "Unknown"),
                 "facility": facility["name"],
@@ -339,11 +416,7 @@ def _cns_common(
 
 def _cns_csv_rows(path: Path, problems: _RowProblems) -> list[dict]:
     """Normalised rows of the CNS CSV export (cp1252, d-Mon-yy, mixed 'Date Entered' formats)."""
-    text = _read_text(path, ("utf-8", "cp1252"))
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        raise DataError(path, f"not a readable CSV ({exc})") from exc
+    frame = _csv_frame(path, _read_text(path, ("utf-8", "cp1252")))
     _require_columns(path, list(frame.columns), CNS_COLUMNS)
     if frame.empty:
         raise DataError(path, "has a header but no data rows")
@@ -367,7 +440,7 @@ def _xlsx_date(value: object) -> tuple[dt.date, str]:
     if not isinstance(cell_value, dt.datetime):
         raise ValueError(f"not an Excel date: {cell_value!r}")
     precision = "month" if "d" not in number_format.lower() else "day"
-    return cell_value.date(), precision
+    return _check_year(cell_value.date()), precision
 
 
 def _xlsx_time(value: object) -> dt.time | None:
@@ -533,11 +606,7 @@ def load_provocations(path: Path | str | None = None, errors: Errors = "raise") 
     """CSIS provocations, one row per event on its Korean date (see schemas.PROVOCATIONS)."""
     file, pinned = _resolve_path("csis_provocations", path)
     _warn_unpinned(file, "csis_provocations", pinned)
-    text = _read_text(file, ("utf-8",))
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        raise DataError(file, f"not a readable CSV ({exc})") from exc
+    frame = _csv_frame(file, _read_text(file, ("utf-8",)))
     _require_columns(file, list(frame.columns), CSIS_COLUMNS)
     if frame.empty:
         raise DataError(file, "has a header but no data rows")
@@ -551,9 +620,10 @@ def load_provocations(path: Path | str | None = None, errors: Errors = "raise") 
             continue
         first_of[row] = i
         try:
-            dt.date.fromisoformat(row.date)
-        except ValueError:
-            problems.reject(i, "date", row.date, "date is not a valid YYYY-MM-DD")
+            _check_year(dt.date.fromisoformat(row.date))
+        except ValueError as exc:
+            reason = str(exc) if "outside" in str(exc) else "date is not a valid YYYY-MM-DD"
+            problems.reject(i, "date", row.date, reason)
             continue
         keep.append(i - 1)
     out = frame.iloc[keep].copy()
