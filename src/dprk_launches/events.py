@@ -61,9 +61,10 @@ ANNIVERSARIES = [
         16,
         1982,
         None,
-        "https://encyclopedia.datana.cloud/content/wikipedia_en_all_mini_2024-04/A/Day_of_the_Shining_Star",
-        "secondary",
-        "16 February; an official holiday since 1982",
+        "http://www.kcna.co.jp/item/2014/201402/news16/20140216-27ee.html",
+        "wire",
+        "KCNA, 16 Feb 2014: the DPRK celebrates the Day of the Shining Star (16 February), "
+        "Kim Jong Il's birthday; an official holiday since 1982",
     ),
     Anniversary(
         "day-of-the-sun",
@@ -94,9 +95,9 @@ ANNIVERSARIES = [
         8,
         2018,
         None,
-        "https://koreajoongangdaily.joins.com/2018/01/23/politics/Norths-army-founding-day-shifted-to-eve-of-Olympics/3043713.html",
-        "secondary",
-        "Politburo decision reported by KCNA, 23 Jan 2018: KPA founding day is 8 February again",
+        "https://www.efe.com/efe/english/world/pyongyang-to-celebrate-army-founding-day-on-eve-of-pyeongchang-olympics/50000262-3500595",
+        "wire",
+        "EFE, 23 Jan 2018: the WPK Politburo decided (KCNA) that KPA founding day is 8 February again",
     ),
     Anniversary(
         "victory-day",
@@ -105,9 +106,10 @@ ANNIVERSARIES = [
         27,
         1953,
         None,
-        "http://dprktourism.com.my/explore_dprk/holidays.php",
-        "secondary",
-        "27 July: The Day of Victory in the Fatherland Liberation War (1953)",
+        "http://www.kcna.co.jp/item/2019/201907/news27/20190727-13ee.html",
+        "wire",
+        "KCNA, 27 Jul 2019: the 66th anniversary of the victory in the Fatherland Liberation War "
+        "(27 July 1953) celebrated across the DPRK",
     ),
     Anniversary(
         "dprk-founding",
@@ -116,9 +118,9 @@ ANNIVERSARIES = [
         9,
         1948,
         None,
-        "http://dprktourism.com.my/explore_dprk/holidays.php",
-        "secondary",
-        "9 September: The Founding Day of the DPRK (1948)",
+        "https://www.urdupoint.com/en/world/north-korea-commemorates-76th-founding-annive-1861217.html",
+        "wire",
+        "APP, 9 Sep 2024: North Korea commemorated the 76th anniversary of its founding (9 September 1948)",
     ),
     Anniversary(
         "party-founding",
@@ -127,9 +129,10 @@ ANNIVERSARIES = [
         10,
         1945,
         None,
-        "http://dprktourism.com.my/explore_dprk/holidays.php",
-        "secondary",
-        "10 October: The Founding Day of the Workers' Party of Korea (1945)",
+        "http://www.kcna.co.jp/item/2015/201510/news10/20151010-33ee.html",
+        "wire",
+        "KCNA, 10 Oct 2015: the 70th founding anniversary of the Workers' Party of Korea "
+        "(10 October 1945) celebrated",
     ),
 ]
 ANNIVERSARY_YEARS = (1984, 2026)
