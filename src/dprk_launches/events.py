@@ -142,6 +142,13 @@ def anniversaries(
     first_year: int = ANNIVERSARY_YEARS[0], last_year: int = ANNIVERSARY_YEARS[1]
 ) -> pd.DataFrame:
     """Catalogue rows for the DPRK's recurring commemorations, generated from ANNIVERSARIES."""
+    return pd.DataFrame(
+        _anniversary_rows(first_year, last_year), columns=schemas.EVENT_FILE_COLUMNS
+    )
+
+
+def _anniversary_rows(first_year: int, last_year: int) -> list[dict]:
+    """The generated anniversary rows as file-text dicts."""
     rows = []
     for a in ANNIVERSARIES:
         start = max(first_year, a.first_year)
@@ -167,7 +174,7 @@ def anniversaries(
                     "threat_level": "",
                 }
             )
-    return pd.DataFrame(rows, columns=schemas.EVENT_FILE_COLUMNS)
+    return rows
 
 
 def catalogue_files(folder: Path | None = None) -> list[Path]:
@@ -180,7 +187,7 @@ def catalogue_files(folder: Path | None = None) -> list[Path]:
 class RawFile:
     """One events file read as text: its good rows, its structurally bad rows, and warnings."""
 
-    frame: pd.DataFrame
+    rows: list[dict]
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -346,7 +353,7 @@ def _read_event_file(path: Path, catalogue: bool = False) -> RawFile:
             f"{shown}: {len(unknown_kind)} row(s) without source_kind, treated as 'unknown' "
             f"(say primary, wire or secondary)"
         )
-    return RawFile(pd.DataFrame(rows, columns=_RAW_COLUMNS), rejected, notes)
+    return RawFile(rows, rejected, notes)
 
 
 def _to_local_day(date: dt.date, time_text: str, zone: str) -> pd.Timestamp:
@@ -496,6 +503,14 @@ def validate_events(
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
+    keep, rejected = _validate_rows(raw.to_dict("records"), errors, strict_files)
+    return _finish(keep), rejected
+
+
+def _validate_rows(
+    rows: list[dict], errors: str, strict_files: frozenset[str]
+) -> tuple[list[dict], list[Rejection]]:
+    """The rows that pass every rule, and the rejections (or the first one raised)."""
     rejected: list[Rejection] = []
     ids: dict[str, tuple[str, int]] = {}
     titles: dict[tuple[str, str], tuple[str, int, str]] = {}
@@ -509,7 +524,6 @@ def validate_events(
             )
         rejected.append(Rejection(row["file"], row["row"], column, _short(value), reason))
 
-    rows = raw.to_dict("records")
     for row in rows:
         problem = _check_row(row)
         if problem is None and row["file"] in strict_files:
@@ -549,7 +563,7 @@ def validate_events(
             reject(row, ("responds_to", target, f"the event it responds to {why}"))
             continue
         resolved.append(row)
-    return _finish(resolved), rejected
+    return resolved, rejected
 
 
 def _finish(rows: list[dict]) -> pd.DataFrame:
@@ -597,14 +611,6 @@ def to_file_frame(table: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column] = table[column].fillna("").astype(str)
     return out.reset_index(drop=True)
-
-
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Stack raw event frames; an empty list gives an empty frame with the right columns."""
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame(columns=_RAW_COLUMNS)
-    return pd.concat(frames, ignore_index=True)
 
 
 def _folder_csvs(folder: Path) -> tuple[list[Path], list[DataError]]:
@@ -668,7 +674,7 @@ def _expand(paths: list[Path | str]) -> tuple[list[Path], list[DataError]]:
 class _Gathered:
     """Raw rows of several files, with every file-level error, row rejection and warning."""
 
-    frame: pd.DataFrame
+    rows: list[dict]
     file_errors: list[DataError]
     rejected: list[Rejection]
     warnings: list[str]
@@ -676,17 +682,17 @@ class _Gathered:
 
 def _gather(paths: list[Path], catalogue: bool = False) -> _Gathered:
     """Read every file, keeping going past broken ones so all problems are reported together."""
-    frames, file_errors, rejected, notes = [], [], [], []
+    rows, file_errors, rejected, notes = [], [], [], []
     for path in paths:
         try:
             raw = _read_event_file(path, catalogue=catalogue)
         except DataError as exc:
             file_errors.append(exc)
             continue
-        frames.append(raw.frame)
+        rows.extend(raw.rows)
         rejected.extend(raw.rejected)
         notes.extend(raw.warnings)
-    return _Gathered(_concat(frames), file_errors, rejected, notes)
+    return _Gathered(rows, file_errors, rejected, notes)
 
 
 def _raise_first(file_errors: list[DataError]) -> None:
@@ -702,7 +708,7 @@ def _raise_first(file_errors: list[DataError]) -> None:
     ) from first
 
 
-def _raw_catalogue(include_generated: bool, skip: tuple[Path, ...] = ()) -> pd.DataFrame:
+def _raw_catalogue(include_generated: bool, skip: tuple[Path, ...] = ()) -> list[dict]:
     """Our committed catalogue files as raw text rows (minus `skip`), plus the generated anniversaries."""
     skipped = {p.resolve() for p in skip}
     gathered = _gather([p for p in catalogue_files() if p.resolve() not in skipped], True)
@@ -710,13 +716,13 @@ def _raw_catalogue(include_generated: bool, skip: tuple[Path, ...] = ()) -> pd.D
     if gathered.rejected:
         first = gathered.rejected[0]
         raise DataError(first.file, first.reason, row=first.row, column=first.column)
-    frames = [gathered.frame]
+    rows = list(gathered.rows)
     if include_generated:
-        generated = anniversaries()
-        generated["file"] = "generated:anniversaries"
-        generated["row"] = range(1, len(generated) + 1)
-        frames.append(generated)
-    return _concat(frames)
+        generated = _anniversary_rows(*ANNIVERSARY_YEARS)
+        for number, row in enumerate(generated, 1):
+            row["file"], row["row"] = "generated:anniversaries", number
+        rows.extend(generated)
+    return rows
 
 
 def load_events(
@@ -747,7 +753,8 @@ def load_events(
             column=first.column,
         )
     ours = _raw_catalogue(include_generated)
-    table, rejected = validate_events(_concat([ours, theirs.frame]), errors=errors)
+    keep, rejected = _validate_rows(ours + theirs.rows, errors, frozenset())
+    table = _finish(keep)
     if categories is not None:
         table = table[table["category"].isin(categories)].reset_index(drop=True)
     for message in theirs.warnings:
@@ -773,21 +780,23 @@ def check(path: Path | str) -> CheckResult:
     """
     files, folder_problems = _expand([path])
     ours = _raw_catalogue(include_generated=True, skip=tuple(files))
-    _, ours_rejected = validate_events(ours, errors="collect")
     theirs = _gather(files)
     shown = frozenset(config.display_path(p) for p in files)
-    _, rejected = validate_events(
-        _concat([ours, theirs.frame]), errors="collect", strict_files=shown
-    )
+    keep, rejected = _validate_rows(ours + theirs.rows, "collect", shown)
+    _finish([r for r in keep if r["file"] in shown])
     problems = [
         Rejection(e.file, e.row, e.column, "", e.reason)
         for e in folder_problems + theirs.file_errors
     ]
-    problems += theirs.rejected + [r for r in rejected if r not in ours_rejected]
-    secondary = theirs.frame[theirs.frame["source_kind"] == "secondary"]
+    problems += theirs.rejected + [r for r in rejected if r.file in shown]
+    problems.sort(key=lambda r: (r.file, r.row or 0))
+    secondary: dict[str, list[int]] = {}
+    for row in theirs.rows:
+        if row["source_kind"] == "secondary":
+            secondary.setdefault(row["file"], []).append(row["row"])
     notes = list(theirs.warnings)
-    for file, rows in secondary.groupby("file", sort=True)["row"]:
-        listed = ", ".join(map(str, rows.tolist()))
+    for file, rows in sorted(secondary.items()):
+        listed = ", ".join(map(str, rows))
         notes.append(
             f"{file}: {len(rows)} row(s) rest on a secondary source (rows {listed}); "
             "prefer a primary or wire source"
