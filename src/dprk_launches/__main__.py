@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted (Ctrl-C): stopped; finished pages are kept", file=sys.stderr)
+        print("interrupted (Ctrl-C)", file=sys.stderr)
         return 130
 
 

@@ -7,6 +7,7 @@ import hashlib
 import html
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -355,7 +356,7 @@ def _execute(spec: ReportSpec, out_dir: Path, parameters: dict) -> tuple[str, in
     import nbformat
     import papermill
 
-    with tempfile.TemporaryDirectory(prefix="dprk-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"dprk-{os.getpid()}-") as tmp:
         scratch = Path(tmp)
         executed = scratch / spec.notebook.name
         log = scratch / "kernel.log"
@@ -534,9 +535,16 @@ catalogue. Numbers say their unit (missiles or launch days). Reports state their
 """
 
 
-def _ignore_sigint() -> None:
-    """Worker processes leave Ctrl-C to the parent (kernels still get interrupted)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _exit_quietly(signum: int, frame: object) -> None:
+    """Ctrl-C in a worker: remove its scratch folder and exit at once (its kernel follows its parent)."""
+    for scratch in Path(tempfile.gettempdir()).glob(f"dprk-{os.getpid()}-*"):
+        shutil.rmtree(scratch, ignore_errors=True)
+    os._exit(130)
+
+
+def _worker_init() -> None:
+    """Worker processes stop quietly on Ctrl-C; the parent prints the one line."""
+    signal.signal(signal.SIGINT, _exit_quietly)
 
 
 def _run_parallel(
@@ -547,7 +555,7 @@ def _run_parallel(
         return []
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     results = []
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     try:
         futures = [pool.submit(run_report, spec, out_dir, params) for spec, params, _ in todo]
         for future in tqdm(
