@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from dprk_launches import config, sources
+from dprk_launches.__main__ import main
 from dprk_launches.sources import SourceError
 
 
@@ -117,3 +119,145 @@ def test_offline_without_mirror_says_what_to_set(
 def test_unknown_source_name() -> None:
     with pytest.raises(SourceError, match="Unknown source"):
         sources.fetch("no_such_source")
+
+
+def test_cache_files_are_readable_by_everyone(mirror: Path, empty_raw: Path) -> None:
+    path = sources.fetch("cns_csv")
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_http_download_is_cached_0644(
+    mirror: Path, empty_raw: Path, http_mirror, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(config.MIRROR_ENV, http_mirror(mirror))
+    assert sources.fetch("nagix_facilities").stat().st_mode & 0o777 == 0o644
+
+
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every pinned URL points at a closed local port."""
+    pinned = sources.load_sources()
+    offline = {n: replace(s, url="http://127.0.0.1:9/unreachable.json") for n, s in pinned.items()}
+    monkeypatch.setattr(sources, "load_sources", lambda path=None: offline)
+
+
+def test_mirror_folder_missing_is_named_with_the_network_failure(
+    empty_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _offline(monkeypatch)
+    monkeypatch.setenv(config.MIRROR_ENV, str(tmp_path / "nowhere"))
+    with pytest.raises(SourceError) as info:
+        sources.fetch("nagix_tests")
+    message = str(info.value)
+    assert "cache:" in message and "does not exist" in message
+    assert f"mirror: {config.MIRROR_ENV}={tmp_path / 'nowhere'} is not a folder" in message
+    assert "network: could not download http://127.0.0.1:9/" in message
+    assert "network unreachable" in message
+
+
+def test_mirror_without_the_file_says_which_file(
+    empty_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _offline(monkeypatch)
+    monkeypatch.setenv(config.MIRROR_ENV, str(tmp_path))
+    with pytest.raises(SourceError) as info:
+        sources.fetch("nagix_tests")
+    message = str(info.value)
+    assert f"has no file {sources.load_sources()['nagix_tests'].mirror_path}" in message
+    assert "network unreachable" in message
+
+
+def test_stale_cache_is_named_when_nothing_else_works(
+    empty_raw: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _offline(monkeypatch)
+    monkeypatch.delenv(config.MIRROR_ENV, raising=False)
+    empty_raw.mkdir()
+    (empty_raw / sources.load_sources()["ofac_panel"].filename).write_text("old")
+    with pytest.raises(SourceError) as info:
+        sources.fetch("ofac_panel")
+    message = str(info.value)
+    assert "is not the pinned version" in message and f"{config.MIRROR_ENV} is not set" in message
+
+
+NEW_COMMIT = "b" * 40
+
+
+@pytest.fixture
+def toml_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary copy of data/sources.toml that the CLI writes to instead of the real one."""
+    copy = tmp_path / "sources.toml"
+    shutil.copyfile(config.SOURCES_TOML, copy)
+    monkeypatch.setattr(config, "SOURCES_TOML", copy)
+    return copy
+
+
+def _edited_csis(mirror: Path, folder: Path) -> Path:
+    """The CSIS file with one row added, one removed and one revised."""
+    lines = (
+        (mirror / sources.load_sources()["csis_provocations"].mirror_path)
+        .read_text(encoding="utf-8")
+        .splitlines(keepends=True)
+    )
+    header, body = lines[0], lines[1:]
+    added = "2026-09-01,Missile Provocation,Cruise Missile Launch,A new test row.,https://example.org/x\n"
+    revised = body[1].replace("six days after", "five days after")
+    assert revised != body[1]
+    folder.mkdir()
+    path = folder / "north_korea_provocations_1958_present.csv"
+    path.write_text(header + added + body[0] + revised + "".join(body[2:-1]), encoding="utf-8")
+    return path
+
+
+def test_sources_update_repins_from_a_local_file_and_prints_the_changes(
+    mirror: Path, empty_raw: Path, toml_copy: Path, tmp_path: Path, capsys
+) -> None:
+    real = config.PROJECT_ROOT.joinpath("data", "sources.toml").read_bytes()
+    new_file = _edited_csis(mirror, tmp_path / "upstream")
+    code = main(
+        ["sources", "update", "csis_provocations", "--ref", NEW_COMMIT, "--url", new_file.as_uri()]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "rows: 1 added, 1 removed, 1 revised" in out
+    assert "+ 2026-09-01 #1" in out and "- 1958-02-16 #1" in out and "~ 2026-08-12 #1" in out
+    after = sources.load_sources(toml_copy)["csis_provocations"]
+    assert after.sha256 == sources.sha256_of(new_file) and after.commit == NEW_COMMIT
+    assert (
+        after.url.startswith("https://raw.githubusercontent.com/stiles/")
+        and NEW_COMMIT in after.url
+    )
+    assert after.version == f"{NEW_COMMIT[:12]} (rows to 2026-09-01)"
+    before = sources.load_sources(config.PROJECT_ROOT / "data" / "sources.toml")
+    assert sources.load_sources(toml_copy)["nagix_tests"] == before["nagix_tests"]
+    assert toml_copy.read_text().startswith("# Third-party files")
+    assert config.PROJECT_ROOT.joinpath("data", "sources.toml").read_bytes() == real
+    assert sources.fetch("csis_provocations") == empty_raw / after.filename
+
+
+def test_sources_update_refuses_an_invalid_file_and_changes_nothing(
+    mirror: Path, empty_raw: Path, toml_copy: Path, tmp_path: Path, capsys
+) -> None:
+    before = toml_copy.read_bytes()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,kind\n2026-01-01,x\n")
+    code = main(["sources", "update", "csis_provocations", "--ref", NEW_COMMIT, "--url", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 2 and "fails validation" in err and "bad.csv" in err
+    assert toml_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["no_such", "--ref", NEW_COMMIT], "Unknown source"),
+        (["ofac_panel", "--ref", "main"], "40-character commit"),
+        (["ofac_panel", "--ref", NEW_COMMIT, "--url", "/no/such/file.csv"], "no such file"),
+    ],
+)
+def test_sources_update_bad_arguments_exit_2(
+    toml_copy: Path, args: list[str], message: str, capsys
+) -> None:
+    before = toml_copy.read_bytes()
+    assert main(["sources", "update", *args]) == 2
+    assert message in capsys.readouterr().err
+    assert toml_copy.read_bytes() == before

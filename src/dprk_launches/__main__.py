@@ -1,4 +1,4 @@
-"""Command line: python -m dprk_launches {data, summary, reports, events check, dictionary}."""
+"""Command line: python -m dprk_launches {data, summary, reports, events check, sources update, dictionary}."""
 
 from __future__ import annotations
 
@@ -79,6 +79,21 @@ def positive_int(text: str) -> int:
     return value
 
 
+def cmd_sources_update(args: argparse.Namespace) -> int:
+    """Re-pin a source to a newer upstream commit and print what changed."""
+    from .schemas import DataError
+    from .sources import update_source
+
+    try:
+        change = update_source(args.name, args.ref, url=args.url, version=args.version)
+    except DataError as exc:
+        print(f"error: the new file fails validation, nothing was changed: {exc}", file=sys.stderr)
+        return 2
+    print(change.report())
+    print(f"wrote {config.display_path(config.SOURCES_TOML)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="python -m dprk_launches", description=__doc__)
@@ -109,6 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     check = ev_sub.add_parser("check", help="validate a user's events CSV (or a folder of them)")
     check.add_argument("path", type=Path)
     check.set_defaults(func=cmd_events_check)
+
+    src = sub.add_parser("sources", help="third-party source files")
+    src_sub = src.add_subparsers(dest="sources_command", required=True)
+    upd = src_sub.add_parser(
+        "update", help="re-pin a source to a newer upstream commit and show the rows that changed"
+    )
+    upd.add_argument("name", help="source name in data/sources.toml, e.g. nagix_tests")
+    upd.add_argument("--ref", required=True, help="the upstream commit (40 hex characters)")
+    upd.add_argument(
+        "--url", default=None, help="take the file from here (http(s), file:// or a path)"
+    )
+    upd.add_argument("--version", default=None, help="version text to record (default: derived)")
+    upd.set_defaults(func=cmd_sources_update)
 
     dic = sub.add_parser("dictionary", help="regenerate data/README.md from the schemas")
     dic.set_defaults(func=cmd_dictionary)

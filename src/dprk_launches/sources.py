@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import shutil
 import tempfile
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pooch
@@ -58,24 +60,42 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _cache_mode(path: Path) -> None:
+    """Cached files are readable by everyone sharing the cache (0644), like a normal download."""
+    os.chmod(path, 0o644)
+
+
 def _copy_verified(src: Path, dest: Path, source: Source) -> Path:
     """Copy src to dest atomically if its sha256 matches the pinned one."""
     actual = sha256_of(src)
     if actual != source.sha256:
         raise SourceError(
-            f"{src} does not match the pinned sha256 of source '{source.name}' "
+            f"mirror: {src} does not match the pinned sha256 of source '{source.name}' "
             f"(expected {source.sha256}, got {actual}); it was not used or cached. "
-            "The mirror holds a different version of the file: restore the pinned one."
+            "The mirror holds a different version of the file: restore the pinned one "
+            "(or re-pin with `python -m dprk_launches sources update`)."
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=dest.parent, delete=False) as tmp:
         tmp_path = Path(tmp.name)
     shutil.copyfile(src, tmp_path)
+    _cache_mode(tmp_path)
     os.replace(tmp_path, dest)
     return dest
 
 
-def _download(url: str, dest: Path, source: Source, progress: bool) -> Path:
+def _network_reason(exc: BaseException) -> str:
+    """Why a download failed, in words: unreachable, an HTTP status, or the error itself."""
+    import requests
+
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"the server answered HTTP {exc.response.status_code} {exc.response.reason}"
+    if isinstance(exc, requests.ConnectionError | requests.Timeout | OSError):
+        return f"network unreachable ({type(exc).__name__})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _download(url: str, dest: Path, source: Source, progress: bool, tried: list[str]) -> Path:
     """Download url into dest through pooch, hash-checked; nothing is cached on failure."""
     try:
         fetched = pooch.retrieve(
@@ -87,39 +107,233 @@ def _download(url: str, dest: Path, source: Source, progress: bool) -> Path:
         )
     except ValueError as exc:
         raise SourceError(
-            f"Download of source '{source.name}' from {url} failed its sha256 check and was "
-            f"discarded (expected {source.sha256}): the file is truncated or not the pinned "
-            f"version. Details: {exc}"
+            f"network: the download of source '{source.name}' from {url} failed its sha256 "
+            f"check and was discarded (expected {source.sha256}): the file is truncated or "
+            f"not the pinned version. Details: {exc}"
         ) from exc
     except Exception as exc:
+        tried.append(f"network: could not download {url}: {_network_reason(exc)}")
         raise SourceError(
-            f"Could not fetch source '{source.name}' from {url} ({type(exc).__name__}: {exc}). "
-            f"Working offline? Set {config.MIRROR_ENV} to a folder laid out like "
-            "shared/data/reference/ (or an http URL of one), or place the file at "
-            f"{dest}."
+            f"Could not get source '{source.name}'. "
+            + "; ".join(tried)
+            + f". Fix one of these: point {config.MIRROR_ENV} at a folder laid out like "
+            "shared/data/reference/ (or an http URL of one), get online, or place the pinned "
+            f"file at {dest}."
         ) from exc
+    _cache_mode(Path(fetched))
     return Path(fetched)
 
 
-def fetch(name: str, *, progress: bool = False) -> Path:
+def fetch(name: str, *, progress: bool = False, toml_path: Path | None = None) -> Path:
     """Path to a verified local copy of source `name`: cache, then mirror, then download."""
-    sources = load_sources()
+    sources = load_sources(toml_path)
     if name not in sources:
         raise SourceError(f"Unknown source '{name}'; known: {', '.join(sources)}")
     source = sources[name]
     dest = config.raw_dir() / source.filename
-    if dest.exists() and sha256_of(dest) == source.sha256:
+    tried = []
+    if not dest.exists():
+        tried.append(f"cache: {dest} does not exist")
+    elif sha256_of(dest) == source.sha256:
         return dest
+    else:
+        tried.append(f"cache: {dest} is not the pinned version (sha256 differs; replaced)")
     mirror = os.environ.get(config.MIRROR_ENV)
     if mirror and mirror.startswith(("http://", "https://")):
-        return _download(f"{mirror.rstrip('/')}/{source.mirror_path}", dest, source, progress)
-    if mirror:
-        candidate = Path(mirror) / source.mirror_path
-        if candidate.exists():
-            return _copy_verified(candidate, dest, source)
-    return _download(source.url, dest, source, progress)
+        url = f"{mirror.rstrip('/')}/{source.mirror_path}"
+        tried.append(f"mirror: {config.MIRROR_ENV} is the URL {mirror}")
+        return _download(url, dest, source, progress, tried)
+    if not mirror:
+        tried.append(f"mirror: {config.MIRROR_ENV} is not set")
+    elif not Path(mirror).is_dir():
+        tried.append(f"mirror: {config.MIRROR_ENV}={mirror} is not a folder")
+    elif not (Path(mirror) / source.mirror_path).is_file():
+        tried.append(
+            f"mirror: the folder {mirror} has no file {source.mirror_path} "
+            f"({config.MIRROR_ENV} must point at a folder laid out like shared/data/reference/)"
+        )
+    else:
+        return _copy_verified(Path(mirror) / source.mirror_path, dest, source)
+    return _download(source.url, dest, source, progress, tried)
 
 
 def fetch_all(*, progress: bool = False) -> dict[str, Path]:
     """Fetch and verify every pinned source; returns name -> local path."""
     return {name: fetch(name, progress=progress) for name in load_sources()}
+
+
+@dataclass(frozen=True)
+class SourceUpdate:
+    """What re-pinning a source changed: the old and new pin, and the rows added, removed, revised."""
+
+    name: str
+    old: Source
+    new: Source
+    added: list[str]
+    removed: list[str]
+    revised: list[str]
+
+    def report(self, limit: int = 10) -> str:
+        """Lines for the terminal: the new pin, then counts and the first rows of each change."""
+        lines = [
+            f"{self.name}: re-pinned {self.old.commit[:12]} -> {self.new.commit[:12]}",
+            f"  url     {self.new.url}",
+            f"  sha256  {self.old.sha256} -> {self.new.sha256}",
+            f"  version {self.old.version!r} -> {self.new.version!r}",
+            f"  rows: {len(self.added)} added, {len(self.removed)} removed, "
+            f"{len(self.revised)} revised",
+        ]
+        for mark, keys in (("+", self.added), ("-", self.removed), ("~", self.revised)):
+            lines += [f"  {mark} {key}" for key in keys[:limit]]
+            if len(keys) > limit:
+                lines.append(f"  {mark} ... and {len(keys) - limit} more")
+        return "\n".join(lines)
+
+
+def _dated_rows(frame: object, date_column: str, drop: tuple[str, ...]) -> dict[str, str]:
+    """A loaded table as key -> content, the key being its date and its order within that date."""
+    table = frame.drop(columns=[c for c in drop if c in frame.columns])
+    dates = table[date_column].dt.strftime("%Y-%m-%d").fillna("undated")
+    rows: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for date, values in zip(dates, table.astype(str).itertuples(index=False), strict=True):
+        seen[date] = seen.get(date, 0) + 1
+        rows[f"{date} #{seen[date]}"] = " | ".join(values)
+    return rows
+
+
+def source_rows(name: str, path: Path) -> dict[str, str]:
+    """Validate a file of source `name` with its loader (schema checks) and return its rows by key."""
+    import warnings
+
+    import pandas as pd
+
+    from . import launches
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if name in ("nagix_tests", "cns_csv", "cns2019_xlsx"):
+            kind = {"nagix_tests": "nagix", "cns_csv": "cns", "cns2019_xlsx": "cns2019"}[name]
+            frame = launches.load_missiles(kind, path=path)
+            return _dated_rows(frame, "date_local", ("source_row", "missile_seq", "launch_id"))
+        if name == "csis_provocations":
+            return _dated_rows(launches.load_provocations(path=path), "date_local", ("source_row",))
+    if name in ("nagix_missiles", "nagix_facilities"):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SourceError(f"{path}: not valid JSON ({exc})") from exc
+        if name == "nagix_facilities":
+            doc = doc.get("facilities") if isinstance(doc, dict) else None
+        if not isinstance(doc, dict) or not doc:
+            raise SourceError(f"{path}: expected a JSON object of {name.split('_')[1]} by key")
+        return {str(k): json.dumps(v, sort_keys=True) for k, v in doc.items()}
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise SourceError(f"{path}: not a readable CSV ({exc})") from exc
+    key = [str(c) for c in frame.columns[:2]]
+    return {
+        " ".join(row[: len(key)]): " | ".join(row)
+        for row in frame.itertuples(index=False, name=None)
+    }
+
+
+def _read_new_file(url: str, into: Path, tried: list[str]) -> Path:
+    """The candidate file: a local path or file:// URL as is, an http(s) URL downloaded into `into`."""
+    import urllib.parse
+    import urllib.request
+
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme in ("", "file"):
+        path = Path(urllib.request.url2pathname(parsed.path) if parsed.scheme else url)
+        if not path.is_file():
+            raise SourceError(f"{url}: no such file")
+        return path
+    target = into / "candidate"
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response, open(target, "wb") as out:
+            shutil.copyfileobj(response, out)
+    except OSError as exc:
+        tried.append(f"network: could not download {url}: {_network_reason(exc)}")
+        raise SourceError("; ".join(tried)) from exc
+    return target
+
+
+def _rewrite_toml(text: str, name: str, values: dict[str, str]) -> str:
+    """The sources.toml text with `values` replaced inside table [name] (comments and order kept)."""
+    lines = text.splitlines(keepends=True)
+    inside = False
+    done = set()
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            inside = stripped == f"[{name}]"
+            continue
+        key = stripped.split("=", 1)[0].strip()
+        if inside and key in values:
+            lines[i] = f"{key} = {json.dumps(values[key], ensure_ascii=False)}\n"
+            done.add(key)
+    missing = set(values) - done
+    if missing:
+        raise SourceError(f"[{name}] in sources.toml lacks the keys {sorted(missing)}")
+    return "".join(lines)
+
+
+def update_source(
+    name: str,
+    ref: str,
+    url: str | None = None,
+    version: str | None = None,
+    toml_path: Path | None = None,
+) -> SourceUpdate:
+    """Re-pin source `name` to upstream commit `ref`: fetch, validate, diff, write url and sha256."""
+    toml_path = toml_path or config.SOURCES_TOML
+    pinned = load_sources(toml_path)
+    if name not in pinned:
+        raise SourceError(f"Unknown source '{name}'; known: {', '.join(pinned)}")
+    if not re.fullmatch(r"[0-9a-f]{40}", ref):
+        raise SourceError(f"--ref must be a full 40-character commit hash, got {ref!r}")
+    old = pinned[name]
+    upstream = old.url.replace(old.commit, ref)
+    with tempfile.TemporaryDirectory(prefix="dprk-update-") as tmp:
+        tried: list[str] = []
+        mirror = config.mirror_dir()
+        candidate_from = url or upstream
+        try:
+            candidate = _read_new_file(candidate_from, Path(tmp), tried)
+        except SourceError:
+            if url or not mirror or not (mirror / old.mirror_path).is_file():
+                raise
+            candidate = mirror / old.mirror_path
+        new_rows = source_rows(name, candidate)
+        old_rows = source_rows(name, fetch(name, toml_path=toml_path))
+        new_sha = sha256_of(candidate)
+        keep_url = url if url and url.startswith(("http://", "https://")) else upstream
+        last = max((k.split(" #")[0] for k in new_rows if k[:4].isdigit()), default=None)
+        new = replace(
+            old,
+            url=keep_url,
+            commit=ref,
+            sha256=new_sha,
+            version=version or (f"{ref[:12]} (rows to {last})" if last else ref[:12]),
+        )
+        text = _rewrite_toml(
+            toml_path.read_text(encoding="utf-8"),
+            name,
+            {"url": new.url, "commit": new.commit, "sha256": new.sha256, "version": new.version},
+        )
+        dest = config.raw_dir() / new.filename
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(candidate, dest)
+        _cache_mode(dest)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=toml_path.parent, delete=False, encoding="utf-8", suffix=".tmp"
+    ) as out:
+        out.write(text)
+    _cache_mode(Path(out.name))
+    os.replace(out.name, toml_path)
+    added = sorted(set(new_rows) - set(old_rows))
+    removed = sorted(set(old_rows) - set(new_rows))
+    revised = sorted(k for k in set(new_rows) & set(old_rows) if new_rows[k] != old_rows[k])
+    return SourceUpdate(name, old, new, added, removed, revised)
