@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dprk_launches import reports
+from dprk_launches import freshness, reports
 from dprk_launches.__main__ import main
 
 DRAWING = """
@@ -60,6 +60,9 @@ def test_figures_are_embedded_even_when_the_environment_says_agg(
     headline = _manifest(out)["10_draw"]["headline"]
     assert "inline" in headline and "hashseed 0" in headline and "lc C.UTF-8" in headline
     assert _manifest(out)["10_draw"]["figures"] == 1
+    stated = f'<p class="dprk-freshness">{freshness.data_through_sentence()}</p>'
+    assert stated in page and page.index(stated) < page.index("<img")
+    assert freshness.data_through_sentence() in (out / "index.html").read_text()
     captured = capfd.readouterr()
     assert "without encryption" not in captured.err + captured.out
     assert "10_draw: built in" in captured.err and "1 figure(s)" in captured.err

@@ -21,7 +21,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbformat import NotebookNode
 from tqdm.auto import tqdm
 
-from . import __version__, config, events, sources
+from . import __version__, config, events, freshness, sources
 from .reportkit import HEADLINE_KEY
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
@@ -300,6 +300,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def render_html(nb: NotebookNode, title: str) -> str:
     """Executed notebook -> one self-contained HTML page, code hidden, no external scripts."""
+    import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -310,6 +311,11 @@ def render_html(nb: NotebookNode, title: str) -> str:
         exclude_output_prompt=True,
     )
     nb.metadata["title"] = title
+    stated = nbformat.v4.new_markdown_cell(
+        f'<p class="dprk-freshness">{html.escape(freshness.data_through_sentence())}</p>'
+    )
+    at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
+    nb.cells.insert(at, stated)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
@@ -518,12 +524,14 @@ th, td {{ text-align: left; vertical-align: top; padding: 0.5rem; border-bottom:
 th {{ background: #f3f7fb; }}
 a {{ color: #2c5d8a; }}
 .failed {{ color: #a61b1b; font-weight: 600; margin: 0 0 0.3rem; }}
+.freshness {{ color: #4a5a6a; font-style: italic; }}
 </style>
 </head>
 <body>
 <h1>DPRK launch tempo around sanctions, diplomacy and exercises</h1>
 <p>Each report answers one question from CNS/NTI launch data on the Pyongyang clock and our sourced events
 catalogue. Numbers say their unit (missiles or launch days). Reports state their data versions at the end.</p>
+<p class="freshness">{html.escape(freshness.data_through_sentence())}</p>
 <table>
 <thead><tr><th>Report</th><th>Headline finding</th></tr></thead>
 <tbody>

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import launches, sources
+from . import freshness, launches, sources
 from .events import load_events
 
 
@@ -37,6 +37,8 @@ def summary() -> dict:
             k: int(v) for k, v in events["category"].value_counts().sort_index().items()
         },
         "sources": {name: s.sha256 for name, s in pinned.items()},
+        "data_through": freshness.data_through(),
+        "data_through_sentence": freshness.data_through_sentence(),
         "data_versions": {
             name: f"{s.repository}@{s.commit[:12]} ({s.version})" for name, s in pinned.items()
         },
