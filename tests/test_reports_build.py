@@ -194,3 +194,65 @@ def test_ctrl_c_exits_130_with_one_line(
     assert main(["reports", "--only", "00_data_overview"]) == 130
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "interrupted" in err
+
+
+EFFECTS = """
+from dprk_launches import reportkit
+reportkit.effect("UN resolutions, days 1-30", 1.8, (0.9, 3.5), 0.08, 14, "more")
+reportkit.effect("No launches after", 0.0, (0.0, float("inf")), 0.5, 3, "fewer")
+reportkit.headline("Two effects.")
+"""
+
+
+def test_effects_are_collected_into_one_forest_plot_that_opens_the_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nbs, out = tmp_path / "nbs", tmp_path / "out"
+    nbs.mkdir()
+    _notebook(nbs / "10_e.ipynb", EFFECTS)
+    _notebook(
+        nbs / "11_plain.ipynb", "from dprk_launches import reportkit\nreportkit.headline('x')"
+    )
+    assert reports.build_reports(out_dir=out, notebooks_dir=nbs, jobs=1) == 0
+    effects = _manifest(out)["10_e"]["effects"]
+    assert [e["label"] for e in effects] == ["UN resolutions, days 1-30", "No launches after"]
+    assert effects[0]["ci"] == [0.9, 3.5] and effects[1]["ci"] == [0.0, None]
+    assert _manifest(out)["11_plain"]["effects"] == []
+    index = (out / "index.html").read_text()
+    assert index.count('<img src="data:image/png;base64,') == 1
+    assert index.index("<figure>") < index.index("<table>")
+    first = index
+    assert reports.build_reports(out_dir=out, notebooks_dir=nbs, jobs=1) == 0
+    assert (out / "index.html").read_text() == first
+    capsys.readouterr()
+
+
+def test_forest_plot_png_is_deterministic_and_has_no_metadata() -> None:
+    effect = {
+        "label": "a",
+        "rate_ratio": 2.0,
+        "ci": [1.1, None],
+        "p_value": 0.01,
+        "n_events": 9,
+        "direction": "more",
+    }
+    png = reports.forest_plot_png([effect])
+    assert png.startswith(b"\x89PNG") and png == reports.forest_plot_png([effect])
+    assert b"Software" not in png and b"matplotlib" not in png.lower()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("", 1.0, (0.5, 2.0), 0.5, 3, "more"), "label"),
+        (("x", -1.0, (0.5, 2.0), 0.5, 3, "more"), "rate_ratio"),
+        (("x", 1.0, (1.5, 2.0), 0.5, 3, "more"), "ci must satisfy"),
+        (("x", 1.0, (0.5, 2.0), 1.5, 3, "more"), "p_value"),
+        (("x", 1.0, (0.5, 2.0), 0.5, 3, "higher"), "direction"),
+    ],
+)
+def test_effect_refuses_impossible_values(args: tuple, message: str) -> None:
+    from dprk_launches import reportkit
+
+    with pytest.raises(ValueError, match=message):
+        reportkit.effect(*args)

@@ -1,8 +1,9 @@
-"""What notebooks call to write report parts: set-up, the headline, and the sources footer."""
+"""What notebooks call to write report parts: set-up, the headline, effects for the index, the sources footer."""
 
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
@@ -10,6 +11,8 @@ from IPython.display import HTML, Markdown, display
 from . import __version__, sources
 
 HEADLINE_KEY = "dprk_headline"
+EFFECT_KEY = "dprk_effect"
+DIRECTIONS = ("more", "fewer", "no difference")
 
 
 def setup_notebook() -> None:
@@ -33,6 +36,40 @@ def headline(text: str) -> None:
     """Show the report's headline finding; the build copies it into reports/index.html."""
     body = f'<div class="dprk-headline"><strong>Headline.</strong> {html.escape(text)}</div>'
     display(HTML(body), metadata={HEADLINE_KEY: text})
+
+
+def effect(
+    label: str,
+    rate_ratio: float,
+    ci: tuple[float, float],
+    p_value: float,
+    n_events: int,
+    direction: str,
+) -> None:
+    """Record one effect (rate ratio with its CI) for the forest plot that opens reports/index.html."""
+    low, high = (float(v) for v in ci)
+    rate_ratio, p_value = float(rate_ratio), float(p_value)
+    if not label or not isinstance(label, str):
+        raise ValueError("effect label must be a non-empty text")
+    if not (math.isfinite(rate_ratio) and rate_ratio >= 0):
+        raise ValueError(f"rate_ratio must be a finite number >= 0, got {rate_ratio}")
+    if not (0 <= low <= rate_ratio <= high) or math.isnan(high):
+        raise ValueError(
+            f"ci must satisfy 0 <= low <= rate_ratio <= high, got {ci} for {rate_ratio}"
+        )
+    if not 0 <= p_value <= 1:
+        raise ValueError(f"p_value must be in [0, 1], got {p_value}")
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    record = {
+        "label": label,
+        "rate_ratio": rate_ratio,
+        "ci": [low, None if math.isinf(high) else high],
+        "p_value": p_value,
+        "n_events": int(n_events),
+        "direction": direction,
+    }
+    display(HTML('<div class="dprk-effect" hidden></div>'), metadata={EFFECT_KEY: record})
 
 
 def sources_footer(names: list[str] | None = None) -> Markdown:

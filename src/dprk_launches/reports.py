@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import base64
 import hashlib
 import html
 import json
@@ -22,7 +23,7 @@ from nbformat import NotebookNode
 from tqdm.auto import tqdm
 
 from . import __version__, config, events, freshness, sources
-from .reportkit import HEADLINE_KEY
+from .reportkit import EFFECT_KEY, HEADLINE_KEY
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 MANIFEST = ".manifest.json"
@@ -61,6 +62,7 @@ class ReportResult:
     skipped: bool = False
     error: str | None = None
     figures: int = 0
+    effects: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,16 @@ def _headline_of(nb: NotebookNode) -> str:
     return ""
 
 
+def _effects_of(nb: NotebookNode) -> tuple[dict, ...]:
+    """Every effect a notebook recorded through reportkit.effect, in order."""
+    return tuple(
+        dict(output["metadata"][EFFECT_KEY])
+        for cell in nb.get("cells", [])
+        for output in cell.get("outputs", [])
+        if EFFECT_KEY in output.get("metadata", {})
+    )
+
+
 def count_figures(nb: NotebookNode) -> int:
     """How many PNG figures the executed notebook embeds."""
     return sum(
@@ -357,8 +369,10 @@ class ReportKernelManager(AsyncKernelManager):
             await super().start_kernel(**kwargs)
 
 
-def _execute(spec: ReportSpec, out_dir: Path, parameters: dict) -> tuple[str, int]:
-    """Run the notebook, check its figures, write the page atomically; returns headline and figures."""
+def _execute(
+    spec: ReportSpec, out_dir: Path, parameters: dict
+) -> tuple[str, int, tuple[dict, ...]]:
+    """Run the notebook, check its figures, write the page atomically; returns headline, figures, effects."""
     import nbformat
     import papermill
 
@@ -388,7 +402,7 @@ def _execute(spec: ReportSpec, out_dir: Path, parameters: dict) -> tuple[str, in
             "figures must be shown with the inline backend"
         )
     _atomic_write(out_dir / f"{spec.name}.html", render_html(nb, spec.title))
-    return _headline_of(nb), figures
+    return _headline_of(nb), figures, _effects_of(nb)
 
 
 def _reason(exc: Exception) -> str:
@@ -407,11 +421,11 @@ def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResul
     start = time.perf_counter()
     try:
         try:
-            headline, figures = _execute(spec, out_dir, parameters)
+            headline, figures, effects = _execute(spec, out_dir, parameters)
         except Exception as exc:
             if not any(sign in str(exc) for sign in KERNEL_START_FAILURES):
                 raise
-            headline, figures = _execute(spec, out_dir, parameters)
+            headline, figures, effects = _execute(spec, out_dir, parameters)
     except Exception as exc:
         return ReportResult(
             spec.name, spec.title, None, "", time.perf_counter() - start, error=_reason(exc)
@@ -423,6 +437,7 @@ def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResul
         headline,
         time.perf_counter() - start,
         figures=figures,
+        effects=effects,
     )
 
 
@@ -456,6 +471,7 @@ def _record(manifest: dict, result: ReportResult, digest: str | None) -> None:
             "headline": result.headline,
             "title": result.title,
             "figures": result.figures,
+            "effects": list(result.effects),
         }
 
 
@@ -478,6 +494,7 @@ def _up_to_date(
             0.0,
             skipped=True,
             figures=entry.get("figures", 0),
+            effects=tuple(entry.get("effects", ())),
         )
     return None
 
@@ -496,6 +513,77 @@ def build_report(
         _record(manifest, result, digest)
         _atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return result
+
+
+def forest_plot_png(effects: list[dict]) -> bytes:
+    """One forest plot of every effect (rate ratio, CI) on a log axis with a line at 1; deterministic PNG."""
+    import io
+
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter
+
+    finite = [
+        v
+        for e in effects
+        for v in (e["rate_ratio"], *e["ci"])
+        if v is not None and 0 < v < float("inf")
+    ]
+    lo = min([0.5, *finite]) / 1.5
+    hi = max([2.0, *finite]) * 1.5
+    defaults = {k: v for k, v in matplotlib.rcParamsDefault.items() if k != "backend"}
+    with matplotlib.rc_context(defaults):
+        height = 0.42 * len(effects) + 0.9
+        fig = Figure(figsize=(8, height), dpi=100)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        for y, e in enumerate(reversed(effects)):
+            low = max(e["ci"][0], lo)
+            high = hi if e["ci"][1] is None else min(e["ci"][1], hi)
+            colour = {"more": "#b2442c", "fewer": "#2c5d8a"}.get(e["direction"], "#555555")
+            ax.plot([low, high], [y, y], color=colour, linewidth=2, solid_capstyle="butt")
+            ax.plot([max(e["rate_ratio"], lo)], [y], "o", color=colour, markersize=6)
+            if e["ci"][1] is None or e["ci"][1] > hi:
+                ax.plot([hi], [y], ">", color=colour, markersize=6)
+            ax.annotate(
+                f"p={e['p_value']:.3f}, n={e['n_events']}",
+                xy=(1.01, y),
+                xycoords=("axes fraction", "data"),
+                va="center",
+                fontsize=8,
+            )
+        ax.axvline(1, color="black", linewidth=1, linestyle="--")
+        ax.set_xscale("log")
+        ax.set_xlim(lo, hi)
+        ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50) if lo <= t <= hi]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.xaxis.set_major_formatter(FixedFormatter([f"{t:g}" for t in ticks]))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_ylim(-0.7, len(effects) - 0.3)
+        ax.set_yticks(range(len(effects)), [e["label"] for e in reversed(effects)], fontsize=8)
+        ax.set_xlabel("rate ratio: launch days in the window vs expected (log scale; 95% CI)")
+        ax.spines[["top", "right"]].set_visible(False)
+        fig.subplots_adjust(left=0.38, right=0.84, top=1 - 0.1 / height, bottom=0.6 / height)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _forest_html(entries: list[dict]) -> str:
+    """The index's opening figure: every recorded effect as one forest plot, or '' when none."""
+    effects = [e for entry in entries for e in entry.get("effects", [])]
+    if not effects:
+        return ""
+    data = base64.b64encode(forest_plot_png(effects)).decode("ascii")
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" '
+        'alt="Forest plot: every effect with its 95% interval on a log axis" style="max-width:100%">'
+        "<figcaption>Every event study's effect: the rate of launch days in the window against "
+        "what the tempo before each event predicts. Dots are rate ratios, bars 95% intervals, "
+        "the dashed line is no change; an arrow means the interval has no upper bound.</figcaption>"
+        "</figure>"
+    )
 
 
 def _index_html(entries: list[dict]) -> str:
@@ -525,6 +613,7 @@ th {{ background: #f3f7fb; }}
 a {{ color: #2c5d8a; }}
 .failed {{ color: #a61b1b; font-weight: 600; margin: 0 0 0.3rem; }}
 .freshness {{ color: #4a5a6a; font-style: italic; }}
+figcaption {{ color: #4a5a6a; font-size: 0.85rem; }}
 </style>
 </head>
 <body>
@@ -532,6 +621,7 @@ a {{ color: #2c5d8a; }}
 <p>Each report answers one question from CNS/NTI launch data on the Pyongyang clock and our sourced events
 catalogue. Numbers say their unit (missiles or launch days). Reports state their data versions at the end.</p>
 <p class="freshness">{html.escape(freshness.data_through_sentence())}</p>
+{_forest_html(entries)}
 <table>
 <thead><tr><th>Report</th><th>Headline finding</th></tr></thead>
 <tbody>
