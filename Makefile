@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 JOBS ?=
+DASK ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup data lab reports test bench calibration lint format clean
@@ -22,8 +23,8 @@ setup: $(STAMP) ## create .venv and install the package with [dev] extras (once)
 data: $(STAMP) ## fetch + verify the sources (sha256), build data/processed/
 	$(PY) -m dprk_launches data
 
-lab: $(STAMP) ## open JupyterLab on notebooks/
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+lab: $(STAMP) ## open JupyterLab on notebooks/06_your_events.ipynb (study your own events)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks notebooks/06_your_events.ipynb
 
 reports: data ## build reports/*.html and reports/index.html (JOBS=n to set parallelism)
 	$(PY) -m dprk_launches reports $(if $(JOBS),--jobs $(JOBS))
@@ -34,8 +35,8 @@ test: $(STAMP) ## run the test suite (unit, property, bad input, notebooks, brow
 bench: data ## speed benchmarks, one JSON object
 	$(PY) benchmarks/run.py
 
-calibration: data ## type-I error and power of the tests by simulation, one JSON object
-	$(PY) benchmarks/calibration.py
+calibration: data ## type-I error and power by simulation, one JSON object (DASK=tcp://host:port to use a cluster)
+	$(PY) benchmarks/calibration.py $(if $(DASK),--dask $(DASK))
 
 lint: $(STAMP) ## ruff check + format check
 	$(VENV)/bin/ruff check src tests benchmarks

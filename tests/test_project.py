@@ -99,3 +99,26 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:
     readme = (config.PROJECT_ROOT / "README.md").read_text()
     assert "make reports" in readme and "make test" in readme
     assert "make test" in (config.PROJECT_ROOT / ".ci" / "run").read_text()
+
+
+def test_make_calibration_passes_a_dask_address_only_when_given() -> None:
+    def dry_run(*args: str) -> str:
+        return subprocess.run(
+            ["make", "-n", *args],
+            cwd=config.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()[-1]
+
+    assert dry_run("calibration", "DASK=tcp://10.0.0.5:8786").endswith(
+        "benchmarks/calibration.py --dask tcp://10.0.0.5:8786"
+    )
+    assert "--dask" not in dry_run("calibration")
+
+
+def test_make_lab_opens_the_your_events_notebook() -> None:
+    line = subprocess.run(
+        ["make", "-n", "lab"], cwd=config.PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()[-1]
+    assert line.endswith("jupyter lab --notebook-dir=notebooks notebooks/06_your_events.ipynb")
