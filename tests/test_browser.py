@@ -75,3 +75,40 @@ def test_every_report_opens_offline_in_chromium(browser, built_reports: Path) ->
         assert all(done and width > 0 for done, width in images), f"{path.name} has a broken image"
         if path.name != "index.html":
             assert images, f"{path.name} has no figure"
+
+
+def test_index_forest_plot_and_failure_mark_render(browser, tmp_path: Path, mirror) -> None:
+    import nbformat
+
+    from dprk_launches import reports
+
+    nbs, out = tmp_path / "nbs", tmp_path / "out"
+    nbs.mkdir()
+
+    def notebook(name: str, code: str) -> None:
+        nb = nbformat.v4.new_notebook(
+            metadata={
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            }
+        )
+        params = nbformat.v4.new_code_cell("fast = False")
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [nbformat.v4.new_markdown_cell("# t"), params, nbformat.v4.new_code_cell(code)]
+        nbformat.write(nb, nbs / name)
+
+    notebook(
+        "10_e.ipynb",
+        "from dprk_launches import reportkit\n"
+        "reportkit.effect('a', 1.5, (0.8, 2.9), 0.2, 10, 'no difference')\n"
+        "reportkit.headline('One effect.')",
+    )
+    notebook("11_f.ipynb", "raise ValueError('broken on purpose')")
+    assert reports.build_reports(out_dir=out, notebooks_dir=nbs, jobs=1) == 1
+    context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto((out / "index.html").as_uri(), wait_until="load")
+    images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
+    failed = page.inner_text(".failed")
+    context.close()
+    assert images == [[True, 800]]
+    assert failed.startswith("last build failed: ValueError: broken on purpose")
