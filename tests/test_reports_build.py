@@ -256,3 +256,9 @@ def test_effect_refuses_impossible_values(args: tuple, message: str) -> None:
 
     with pytest.raises(ValueError, match=message):
         reportkit.effect(*args)
+
+
+def test_every_committed_params_file_passes_the_checks() -> None:
+    specs, problems = reports.discover_all()
+    assert [p.message() for p in problems] == []
+    assert len({s.name for s in specs}) == len(specs)
