@@ -122,3 +122,20 @@ def test_make_lab_opens_the_your_events_notebook() -> None:
         ["make", "-n", "lab"], cwd=config.PROJECT_ROOT, capture_output=True, text=True, check=True
     ).stdout.splitlines()[-1]
     assert line.endswith("jupyter lab --notebook-dir=notebooks notebooks/06_your_events.ipynb")
+
+
+def test_summary_json_counts_events_per_year_and_category(
+    mirror, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dprk_launches.events import load_events
+
+    assert main(["summary", "--json"]) == 0
+    per_year = json.loads(capsys.readouterr().out)["events_per_year_category"]
+    ours = load_events(include_generated=False)
+    in_2024 = ours[ours["start_local"].dt.year == 2024]
+    assert per_year["2024"] == {
+        k: int(v) for k, v in in_2024["category"].value_counts().sort_index().items()
+    }
+    assert all(
+        re.fullmatch(r"\d{4}", y) and all(n > 0 for n in c.values()) for y, c in per_year.items()
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import freshness, launches, sources
-from .events import load_events
+from .events import load_events, per_category_year
 
 
 def per_year(missiles: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -17,6 +17,16 @@ def per_year(missiles: pd.DataFrame) -> dict[str, dict[str, int]]:
     return {
         "missiles_per_year": {str(y): int(n) for y, n in missiles_per_year.items()},
         "launch_days_per_year": {str(y): int(n) for y, n in launch_days_per_year.items()},
+    }
+
+
+def events_per_year_category() -> dict[str, dict[str, int]]:
+    """Catalogue rows per year and category (generated anniversaries excluded), non-zero counts only."""
+    table = per_category_year(load_events(include_generated=False))
+    return {
+        str(year): {cat: int(n) for cat, n in table[year].items() if n}
+        for year in table.columns
+        if table[year].any()
     }
 
 
@@ -36,6 +46,7 @@ def summary() -> dict:
         "events_per_category": {
             k: int(v) for k, v in events["category"].value_counts().sort_index().items()
         },
+        "events_per_year_category": events_per_year_category(),
         "sources": {name: s.sha256 for name, s in pinned.items()},
         "data_through": freshness.data_through(),
         "data_through_sentence": freshness.data_through_sentence(),
