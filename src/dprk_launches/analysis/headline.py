@@ -1,0 +1,318 @@
+"""The one headline test every report uses, and the power it has to see an effect.
+
+`headline_test` fits the launch-intensity model (`analysis.model`) with and without a multiplier on
+the days in [a, b] after the events and reports the likelihood-ratio p-value (two-sided), the
+estimated intensity ratio with its profile-likelihood 95% interval, and, beside it, the block-shift
+randomization test (`analysis.shift`) on the same window. In the missiles unit the model (which is
+about launch days) does not apply: the randomization test on missile counts is the headline, with an
+approximate interval from its null distribution. The pre-event window is shown, never tested.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from ..windows import event_positions, union_window_mask, window_counts
+from . import model, shift
+
+EventDates = pd.Series | pd.DatetimeIndex | pd.DataFrame
+UNITS = ("launch_days", "missiles")
+LEVEL = 0.95
+PRE_WINDOW = (-30, -1)
+
+
+def usable_positions(
+    daily: pd.DataFrame, event_dates: EventDates, span: tuple[int, int]
+) -> tuple[np.ndarray, int]:
+    """Distinct event days inside the calendar with 30 days of history and room for `span`."""
+    calendar = pd.DatetimeIndex(daily.index)
+    pos = np.unique(event_positions(calendar, event_dates))
+    n = len(calendar)
+    keep = (pos >= shift.LOOKBACK) & (pos + span[0] >= 0) & (pos + span[1] < n)
+    if not keep.any():
+        raise ValueError(
+            f"no event falls inside the launch calendar ({calendar[0]:%Y-%m-%d} to "
+            f"{calendar[-1]:%Y-%m-%d}) with 30 days before it and room for days {list(span)}"
+        )
+    return pos[keep], int((~keep).sum())
+
+
+def check_window(daily: pd.DataFrame, window: tuple[int, int], unit: str) -> tuple[int, int]:
+    """Refuse windows with a > b, windows longer than a year, and unknown units."""
+    a, b = (int(v) for v in window)
+    if a > b:
+        raise ValueError(f"a window [a, b] needs a <= b, got [{a}, {b}]")
+    if b - a + 1 > 365 or max(abs(a), abs(b)) > 730:
+        raise ValueError(f"window [{a}, {b}] is too long: use at most 365 days within two years")
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
+    if len(daily) < 365:
+        raise ValueError(f"the launch calendar must cover at least a year, got {len(daily)} days")
+    return a, b
+
+
+@dataclass(frozen=True)
+class HeadlineResult:
+    """The headline answer for one set of events and one window (see module docstring)."""
+
+    unit: str
+    window: tuple[int, int]
+    n_events: int
+    n_events_dropped: int
+    observed: float
+    expected: float
+    rate_ratio: float
+    ci: tuple[float, float]
+    p_value: float
+    direction: str
+    method: str
+    p_randomization: float
+    observed_pre: float
+    expected_pre: float
+    branching_ratio: float
+    n_draws: int
+    naive_expected: float
+    naive_p_value: float
+    fit: model.IntensityFit | None = field(default=None, repr=False, compare=False)
+    alt_fit: model.IntensityFit | None = field(default=None, repr=False, compare=False)
+
+    def summary(self) -> str:
+        """Readable text: effect with interval, p-value with direction, the pre-window described."""
+        a, b = self.window
+        lo, hi = self.ci
+        unit = self.unit.replace("_", " ")
+        return (
+            f"{unit.capitalize()} in days [{a}, {b}] after {self.n_events} events: observed "
+            f"{self.observed:.0f}, expected {self.expected:.1f} from the launches before them; "
+            f"rate ratio {self.rate_ratio:.2f} (95% CI {lo:.2f}–{hi:.2f}), two-sided p = "
+            f"{self.p_value:.3f} ({self.direction}; {self.method}).\n"
+            f"Block-shift randomization p = {self.p_randomization:.3f}. Before the events, days "
+            f"{list(PRE_WINDOW)}: observed {self.observed_pre:.0f}, expected {self.expected_pre:.1f} "
+            f"(descriptive, not a test)."
+        )
+
+    def headline(self, label: str, level: float = 0.05) -> str:
+        """At most two sentences for a report's headline: the effect with its interval, then the verdict."""
+        a, b = self.window
+        unit = "launch days" if self.unit == "launch_days" else "missiles"
+        lo, hi = self.ci
+        first = (
+            f"{label}: {self.observed:.0f} {unit} in days {a:+d} to {b:+d} after {self.n_events} "
+            f"events against {self.expected:.1f} expected from the launches before them — rate ratio "
+            f"{self.rate_ratio:.2f} (95% CI {lo:.2f}–{hi:.2f}), p = {_fmt_p(self.p_value)}."
+        )
+        if self.p_value <= level:
+            verdict = f"Launches were {'more' if self.direction == 'more' else 'less'} frequent after these events than their history predicts (timing, not proof of cause)."
+        else:
+            verdict = "Not distinguishable at the 5% level from what the launch history predicts."
+        return f"{first} {verdict}"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row tidy frame."""
+        row = {
+            k: getattr(self, k)
+            for k in (
+                "unit",
+                "n_events",
+                "n_events_dropped",
+                "observed",
+                "expected",
+                "rate_ratio",
+                "p_value",
+                "direction",
+                "method",
+                "p_randomization",
+                "observed_pre",
+                "expected_pre",
+                "branching_ratio",
+                "naive_expected",
+                "naive_p_value",
+            )
+        }
+        row["window"] = f"[{self.window[0]}, {self.window[1]}]"
+        row["ci_low"], row["ci_high"] = self.ci
+        return pd.DataFrame([row])
+
+
+def _fmt_p(p: float) -> str:
+    """p-value for prose: three decimals, or '< 0.001'."""
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def naive_p(observed: float, expected: float) -> float:
+    """Two-sided Poisson p (independent days at the average rate): for contrast only."""
+    low = stats.poisson.cdf(observed, expected)
+    high = stats.poisson.sf(observed - 1, expected)
+    return float(min(1.0, 2 * min(low, high)))
+
+
+def _direction(ratio: float, p_value: float) -> str:
+    """Which way the estimate points (stated whatever the p-value)."""
+    if np.isclose(ratio, 1.0) or not np.isfinite(p_value):
+        return "no difference"
+    return "more" if ratio > 1 else "fewer"
+
+
+def _pre_window(
+    daily: pd.DataFrame, pos: np.ndarray, null: model.IntensityFit, unit: str
+) -> tuple[float, float]:
+    """Observed and forecast launches in the 30 days before the events (description only)."""
+    a, b = PRE_WINDOW
+    ok = pos + a - 1 >= 0
+    y = model.launch_days(daily)
+    counts = daily[unit].to_numpy().astype(float)
+    scale = counts[y > 0].mean() if unit != "launch_days" and y.sum() else 1.0
+    forecast = scale * shift.forecast_totals(null, y, b - a + 1)
+    return float(window_counts(counts, pos[ok], a, b).sum()), float(forecast[pos[ok] + a - 1].sum())
+
+
+def headline_test(
+    daily: pd.DataFrame,
+    event_dates: EventDates,
+    window: tuple[int, int] = (1, 30),
+    seed: int = 0,
+    n_draws: int = 10_000,
+    unit: str = "launch_days",
+    interval: bool = True,
+    warm_start: model.IntensityFit | None = None,
+) -> HeadlineResult:
+    """Did launches in days [a, b] after the events differ from what the launch history predicts?
+
+    `interval=False` skips the profile interval (ci is then NaN); `warm_start` is a fit of the same
+    calendar whose parameters start the optimiser (the answer does not depend on it).
+    """
+    a, b = check_window(daily, window, unit)
+    span = (min(a, PRE_WINDOW[0]), max(b, 0))
+    pos, dropped = usable_positions(daily, event_dates, span)
+    if dropped:
+        warnings.warn(
+            f"{dropped} events outside the calendar (or too near its edges) left out", stacklevel=2
+        )
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        test = model.model_test(
+            daily,
+            pos,
+            (a, b),
+            level=LEVEL,
+            interval=interval and unit == "launch_days",
+            null=warm_start,
+        )
+        rand = shift.shift_test(daily, pos, (a, b), test.alt, unit, n_draws, seed)
+        observed_pre, expected_pre = _pre_window(daily, pos, test.null, unit)
+    counts = daily[unit].to_numpy()
+    naive_expected = float(counts.mean() * union_window_mask(len(counts), pos, a, b).sum())
+    naive_observed = float(counts[union_window_mask(len(counts), pos, a, b)].sum())
+    if unit == "launch_days":
+        ratio, ci, p, method = (
+            test.rate_ratio,
+            test.ci,
+            test.p_value,
+            "intensity model, likelihood ratio",
+        )
+        observed, expected = float(test.observed), test.expected
+    else:
+        lo_q, hi_q = np.quantile(rand.expected + rand.null_excess, [0.975, 0.025])
+        ratio, p = rand.rate_ratio, rand.p_value
+        ci = (
+            rand.observed / lo_q if lo_q > 0 else 0.0,
+            rand.observed / hi_q if hi_q > 0 else np.inf,
+        )
+        method, observed, expected = "block-shift randomization", rand.observed, rand.expected
+    return HeadlineResult(
+        unit=unit,
+        window=(a, b),
+        n_events=len(pos),
+        n_events_dropped=dropped,
+        observed=observed,
+        expected=expected,
+        rate_ratio=float(ratio),
+        ci=(float(ci[0]), float(ci[1])),
+        p_value=float(p),
+        direction=_direction(ratio, p),
+        method=method,
+        p_randomization=rand.p_value,
+        observed_pre=observed_pre,
+        expected_pre=expected_pre,
+        branching_ratio=test.null.alpha,
+        n_draws=n_draws,
+        naive_expected=naive_expected,
+        naive_p_value=naive_p(naive_observed, naive_expected),
+        fit=test.null,
+        alt_fit=test.alt,
+    )
+
+
+@dataclass(frozen=True)
+class PowerResult:
+    """Power of the headline test against intensity ratios, and the minimum detectable effect."""
+
+    n_events: int
+    window: tuple[int, int]
+    table: pd.Series
+    mde: float
+    method: str
+
+    def sentence(self) -> str:
+        """One sentence a report can print."""
+        effect = 2.0 if 2.0 in self.table.index else float(self.table.index[len(self.table) // 2])
+        return (
+            f"With {self.n_events} events, a {effect:g}-fold launch rate in days "
+            f"[{self.window[0]}, {self.window[1]}] would be detected {self.table[effect]:.0%} of the "
+            f"time at the 5% level; the effect detected 80% of the time is {self.mde:.2f}-fold."
+        )
+
+
+def _power_at(effect: float, info: float, alpha: float) -> float:
+    """Power of the two-sided LR test: non-central chi-square with the information scaled by the effect."""
+    crit = stats.chi2.ppf(1 - alpha, 1)
+    nc = np.log(effect) ** 2 * info * max(effect, 1.0)
+    return float(stats.ncx2.sf(crit, 1, nc)) if nc > 0 else alpha
+
+
+def power(
+    daily: pd.DataFrame,
+    event_dates: EventDates,
+    window: tuple[int, int] = (1, 30),
+    effects: tuple[float, ...] = (1.5, 2.0, 3.0),
+    n_sims: int = 0,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> PowerResult:
+    """Power at each effect and the ratio detected 80% of the time.
+
+    With n_sims = 0 (default) the asymptotic power from the efficient Fisher information of the event
+    term at the null fit; with n_sims > 0 by simulating from the fitted model with the effect and
+    refitting (slow; `make calibration` compares the two).
+    """
+    a, b = check_window(daily, window, "launch_days")
+    pos, _ = usable_positions(daily, event_dates, (min(a, PRE_WINDOW[0]), max(b, 0)))
+    y = model.launch_days(daily)
+    mask = union_window_mask(len(y), pos, a, b).astype(float)
+    design = model.Design.build(pd.DatetimeIndex(daily.index), mask)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        null = model.fit(y, design, beta=0.0)
+        info = model.efficient_information(null, y)
+    if n_sims > 0:
+        rng = np.random.default_rng(seed)
+        table = {}
+        for e in effects:
+            hits = 0
+            for _ in range(n_sims):
+                sim = model.simulate(null, rng, effect=e)
+                fake = daily.assign(launch_days=sim.astype(np.int64))
+                with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                    hits += model.model_test(fake, pos, (a, b), interval=False).p_value <= alpha
+            table[float(e)] = hits / n_sims
+        method = f"simulation ({n_sims} refitted series per effect)"
+    else:
+        table = {float(e): _power_at(e, info, alpha) for e in effects}
+        method = "asymptotic (efficient Fisher information of the event term)"
+    mde = float(optimize.brentq(lambda e: _power_at(e, info, alpha) - 0.8, 1.0001, 1e4))
+    return PowerResult(
+        len(pos), (a, b), pd.Series(table, name="power").rename_axis("effect"), mde, method
+    )

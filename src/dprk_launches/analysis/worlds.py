@@ -1,0 +1,206 @@
+"""Null and effect worlds for calibrating the headline test: simulated launch calendars and event sets.
+
+Each world is a recipe: a launch-calendar generator and an event placement, both seeded. Generators:
+`flexible` (the intensity model fitted to the real launch days), `hawkes` / `upper` / `upper_short`
+(the older era-only Hawkes fit, at its estimate, at the top of its branching-ratio interval, and with
+a 5-day trigger delay: strongly self-exciting worlds), `campaigns` (hidden quiet/campaign switching,
+no self-excitation), `year_tempo` (each year at its real launch-day rate, independent days),
+`month_tempo` (a smooth month-to-month AR(1) in the log rate, stationary sd 0.8, independent days) and
+`month_season` (year tempo times the real month-of-year profile, sharper than two harmonics).
+Placements: the real UN resolution or US designation dates, reverse-causal dates 1-3 days after
+simulated launches, clumps of 3 events within 5 days (random or after launches), dates that recur
+every year, and the single January 2022 event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import simulate
+from ..windows import union_window_mask
+from . import model
+
+CLUMPS, CLUMP_SIZE, CLUMP_SPAN = 20, 3, 5
+DENSE_EVENTS = 60
+SHORT_DELAY_DAYS = 5.0
+SCHEDULED = ((3, 10), (8, 20))
+SINGLE_EVENT = "2022-01-13"
+MONTH_AR, MONTH_STEP_SD = 0.9, 0.35
+
+
+@dataclass(frozen=True)
+class World:
+    """One calibration scenario: generator, event placement, window, unit and true effect."""
+
+    generator: str
+    placement: str
+    window: tuple[int, int] = (1, 30)
+    unit: str = "launch_days"
+    effect: float = 1.0
+
+
+WORLDS: dict[str, World] = {
+    "null": World("flexible", "un"),
+    "reverse": World("hawkes", "reverse"),
+    "reverse_flexible": World("flexible", "reverse"),
+    "stress": World("upper", "reverse"),
+    "stress_short": World("upper_short", "reverse"),
+    "dense": World("hawkes", "reverse_dense"),
+    "campaigns": World("campaigns", "reverse"),
+    "year_tempo": World("year_tempo", "us"),
+    "month_tempo": World("month_tempo", "us"),
+    "clumps_random": World("flexible", "clumps_random"),
+    "clumps_after": World("hawkes", "clumps_after"),
+    "scheduled": World("month_season", "scheduled"),
+    "single": World("flexible", "single"),
+    "window_day0": World("hawkes", "reverse", window=(0, 30)),
+    "window_pm3": World("flexible", "un", window=(-3, 3)),
+    "missiles": World("flexible", "un", unit="missiles"),
+    "power_2x": World("flexible", "un", effect=2.0),
+    "power_3x": World("flexible", "un", effect=3.0),
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every world needs from the real data, computed once."""
+
+    daily: pd.DataFrame
+    un_pos: np.ndarray
+    us_pos: np.ndarray
+    flexible: model.IntensityFit
+    hawkes: simulate.SimulationParams
+    salvo_sizes: np.ndarray
+
+
+def make_context(
+    daily: pd.DataFrame, un_pos: np.ndarray, us_pos: np.ndarray, params: simulate.SimulationParams
+) -> Context:
+    """Fit the flexible model to the real calendar with the UN windows marked (for effect worlds)."""
+    y = model.launch_days(daily)
+    mask = union_window_mask(len(y), un_pos, 1, 30).astype(float)
+    design = model.Design.build(pd.DatetimeIndex(daily.index), mask)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        flexible = model.fit(y, design, beta=0.0)
+    sizes = daily.loc[daily["missiles"] > 0, "missiles"].to_numpy()
+    return Context(daily, un_pos, us_pos, flexible, params, sizes)
+
+
+def _independent(daily: pd.DataFrame, rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Independent launch days at a given daily probability."""
+    return (rng.random(len(daily)) < np.clip(rate, 0, 0.9)).astype(float)
+
+
+def _year_rate(daily: pd.DataFrame) -> np.ndarray:
+    """Each day's real launch-day rate of its calendar year."""
+    y = (daily["launch_days"] > 0).astype(float)
+    return y.groupby(daily.index.year).transform("mean").to_numpy()
+
+
+def generate(ctx: Context, world: World, seed: int) -> np.ndarray:
+    """Simulated 0/1 launch days for a world."""
+    rng = np.random.default_rng(seed)
+    kind, daily = world.generator, ctx.daily
+    if kind == "flexible":
+        return model.simulate(ctx.flexible, rng, effect=world.effect)
+    if kind in ("hawkes", "upper", "upper_short"):
+        params = ctx.hawkes
+        if kind != "hawkes":
+            params = params.with_alpha(params.alpha_interval[1])
+        if kind == "upper_short":
+            params = params.with_delay(SHORT_DELAY_DAYS)
+        return simulate.simulate_daily(params, seed)["launch_days"].to_numpy().astype(float)
+    if kind == "campaigns":
+        sim = simulate.simulate_campaigns(pd.DatetimeIndex(daily.index), seed)
+        return sim["launch_days"].to_numpy().astype(float)
+    if kind == "year_tempo":
+        return _independent(daily, _year_rate(daily), rng)
+    if kind == "month_tempo":
+        months = daily.index.year * 12 + daily.index.month
+        codes = (months - months[0]).to_numpy()
+        walk = np.zeros(codes.max() + 1)
+        shocks = rng.normal(0, MONTH_STEP_SD, len(walk))
+        walk[0] = shocks[0] / np.sqrt(1 - MONTH_AR**2)
+        for m in range(1, len(walk)):
+            walk[m] = MONTH_AR * walk[m - 1] + shocks[m]
+        sd2 = MONTH_STEP_SD**2 / (1 - MONTH_AR**2)
+        rate = (daily["launch_days"] > 0).mean() * np.exp(walk[codes] - 0.5 * sd2)
+        return _independent(daily, rate, rng)
+    if kind == "month_season":
+        y = (daily["launch_days"] > 0).astype(float)
+        profile = y.groupby(daily.index.month).transform("mean").to_numpy() / y.mean()
+        return _independent(daily, _year_rate(daily) * profile, rng)
+    raise ValueError(f"unknown generator {kind!r}")
+
+
+def place(ctx: Context, world: World, y: np.ndarray, seed: int) -> np.ndarray:
+    """Event day positions for a world (sorted, distinct, inside the calendar with room)."""
+    rng = np.random.default_rng(seed + 7)
+    n, kind = len(y), world.placement
+    margin = (30, n - 31)
+    if kind == "un":
+        pos = ctx.un_pos
+    elif kind == "us":
+        pos = ctx.us_pos
+    elif kind in ("reverse", "reverse_dense"):
+        count = DENSE_EVENTS if kind == "reverse_dense" else len(ctx.un_pos)
+        hits = np.flatnonzero(y)
+        chosen = rng.choice(hits, size=min(count, len(hits)), replace=False)
+        pos = chosen + rng.integers(1, 4, size=len(chosen))
+    elif kind in ("clumps_random", "clumps_after"):
+        if kind == "clumps_random":
+            starts = rng.integers(margin[0], margin[1] - CLUMP_SPAN, size=CLUMPS)
+        else:
+            hits = np.flatnonzero(y)
+            starts = rng.choice(hits, size=min(CLUMPS, len(hits)), replace=False) + rng.integers(
+                1, 4, size=min(CLUMPS, len(hits))
+            )
+        offsets = np.array(
+            [np.sort(rng.choice(CLUMP_SPAN, CLUMP_SIZE, replace=False)) for _ in starts]
+        )
+        pos = (starts[:, None] + offsets).ravel()
+    elif kind == "scheduled":
+        index = pd.DatetimeIndex(ctx.daily.index)
+        dates = [
+            pd.Timestamp(year, m, d)
+            for year in range(index[0].year, index[-1].year + 1)
+            for m, d in SCHEDULED
+        ]
+        pos = index.get_indexer(pd.DatetimeIndex(dates))
+    elif kind == "single":
+        pos = pd.DatetimeIndex(ctx.daily.index).get_indexer(pd.DatetimeIndex([SINGLE_EVENT]))
+    else:
+        raise ValueError(f"unknown placement {kind!r}")
+    pos = np.unique(pos)
+    return pos[(pos >= margin[0]) & (pos < margin[1])]
+
+
+def missiles(ctx: Context, y: np.ndarray, seed: int) -> np.ndarray:
+    """Missiles per day: real salvo sizes resampled onto the simulated launch days (overdispersed)."""
+    rng = np.random.default_rng(seed + 11)
+    return y * rng.choice(ctx.salvo_sizes, size=len(y))
+
+
+DESCRIPTIONS: dict[str, str] = {
+    "null": "fitted flexible model (era, trend, season, self-excitation); the real UN resolution dates",
+    "reverse": "era-only Hawkes fit (strong self-excitation); events 1–3 days after simulated launches",
+    "reverse_flexible": "fitted flexible model; events 1–3 days after simulated launches",
+    "stress": "branching ratio at the top of its 95% interval; reverse-causal events",
+    "stress_short": "top branching ratio with a 5-day trigger delay (burstier); reverse-causal events",
+    "dense": "60 reverse-causal events with overlapping windows (like US designations)",
+    "campaigns": "hidden quiet/campaign switching, no self-excitation; reverse-causal events",
+    "year_tempo": "each year at its real launch-day rate, no self-excitation; real 2017–2024 US designation dates",
+    "month_tempo": "rate drifting smoothly month to month (AR(1)), no self-excitation; real US designation dates",
+    "clumps_random": "20 clumps of 3 events within 5 days at random dates",
+    "clumps_after": "20 clumps of 3 events within 5 days, each starting 1–3 days after a launch (strong self-excitation)",
+    "scheduled": "events on 10 Mar and 20 Aug every year; year tempo times the real month-of-year profile",
+    "single": "one event (13 Jan 2022, Pyongyang)",
+    "window_day0": "window [0, 30]; reverse-causal events, strong self-excitation",
+    "window_pm3": "window [−3, 3]; the real UN resolution dates",
+    "missiles": "missiles unit, real salvo sizes resampled (overdispersed); the real UN resolution dates",
+    "power_2x": "intensity doubled in days 1–30 after the real UN resolution dates",
+    "power_3x": "intensity tripled in days 1–30 after the real UN resolution dates",
+}
