@@ -50,6 +50,7 @@ def test_figures_are_embedded_even_when_the_environment_says_agg(
     (rc / "matplotlibrc").write_text("backend: Agg\n")
     monkeypatch.setenv("MPLBACKEND", "Agg")
     monkeypatch.setenv("MPLCONFIGDIR", str(rc))
+    monkeypatch.setenv("MATPLOTLIBRC", str(rc / "matplotlibrc"))
     monkeypatch.setenv("PYTHONHASHSEED", "123")
     nbs, out = tmp_path / "nbs", tmp_path / "out"
     nbs.mkdir()
@@ -262,3 +263,20 @@ def test_every_committed_params_file_passes_the_checks() -> None:
     specs, problems = reports.discover_all()
     assert [p.message() for p in problems] == []
     assert len({s.name for s in specs}) == len(specs)
+
+
+def test_setup_notebook_restores_inline_figures_in_any_kernel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    code = "from dprk_launches import reportkit\nreportkit.setup_notebook()\n" + DRAWING
+    _notebook(tmp_path / "lab.ipynb", code)
+    papermill.execute_notebook(
+        str(tmp_path / "lab.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    assert reports.count_figures(nbformat.read(tmp_path / "out.ipynb", as_version=4)) == 1

@@ -24,7 +24,10 @@ def setup_notebook() -> None:
 
     matplotlib.rcParams["figure.dpi"] = 100
     shell = get_ipython()
-    if shell is not None:  # figures are laid out by tight_layout: skip the second, "tight" render
+    if shell is not None and hasattr(shell, "kernel"):
+        if "inline" not in matplotlib.get_backend():  # e.g. MPLBACKEND=Agg: figures would vanish
+            shell.run_line_magic("matplotlib", "inline")
+        # figures are laid out by tight_layout: skip the second, "tight" render
         shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
     pd.set_option("display.max_rows", 60)
     pd.set_option("display.max_columns", 30)

@@ -341,7 +341,14 @@ def kernel_env(scratch: Path) -> dict[str, str]:
     ipython_dir = scratch / "ipython"
     mpl_config.mkdir(exist_ok=True)
     ipython_dir.mkdir(exist_ok=True)
-    for key in ("MPLBACKEND", "PYTHONSTARTUP", "PYTHONWARNINGS", "LANG", "LANGUAGE"):
+    for key in (
+        "MPLBACKEND",
+        "MATPLOTLIBRC",
+        "PYTHONSTARTUP",
+        "PYTHONWARNINGS",
+        "LANG",
+        "LANGUAGE",
+    ):
         env.pop(key, None)
     env.update(
         MPLBACKEND=INLINE_BACKEND,
