@@ -615,3 +615,20 @@ def test_loaded_rows_round_trip_to_the_file_text(tmp_path: Path) -> None:
     for row in rows:
         expected = {k: v for k, v in row.items() if k != "event_id"}
         assert back.loc[row["event_id"]].to_dict() == expected
+
+
+def test_own_categories_are_opt_in_and_still_validated(tmp_path: Path) -> None:
+    mine = GOOD | {"category": "my_summits", "subcategory": ""}
+    path = write_events(tmp_path / "own.csv", [mine])
+    with pytest.raises(DataError, match="unknown category 'my_summits'"):
+        events.load_events(extra=[path])
+    table = events.load_events(extra=[path], own_categories=True)
+    row = table.set_index("event_id").loc[GOOD["event_id"]]
+    assert row["category"] == "my_summits" and row["subcategory"] == ""
+    shouting = write_events(tmp_path / "caps.csv", [mine | {"category": "My Summits"}])
+    with pytest.raises(DataError, match="nor a lowercase slug") as info:
+        events.load_events(extra=[shouting], own_categories=True)
+    assert (info.value.row, info.value.column) == (2, "category")
+    ours_wrong = write_events(tmp_path / "ours.csv", [GOOD | {"subcategory": "banana"}])
+    with pytest.raises(DataError, match="unknown subcategory 'banana'"):
+        events.load_events(extra=[ours_wrong], own_categories=True)

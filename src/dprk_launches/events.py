@@ -29,6 +29,7 @@ SLUG_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+OWN_CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ZONES = available_timezones()
 _RAW_COLUMNS = [*schemas.EVENT_FILE_COLUMNS, "file", "row"]
@@ -426,15 +427,33 @@ def _vocabulary_problem(column: str, value: str, allowed: list[str]) -> tuple[st
     return column, value, f"{what}; use one of {', '.join(allowed)}"
 
 
-def _check_row(row: dict) -> tuple[str, str, str] | None:
-    """First problem with one catalogue row as (column, value, reason), or None when it is fine."""
+def _category_problem(row: dict, own: bool) -> tuple[str, str, str] | None:
+    """category and subcategory: ours with their allowed lists, or (when `own`) any lowercase slugs."""
     category = row["category"]
-    if category not in schemas.EVENT_CATEGORIES:
+    if category in schemas.EVENT_CATEGORIES:
+        allowed = schemas.SUBCATEGORIES[category]
+        if row["subcategory"] not in allowed:
+            column, value, reason = _vocabulary_problem("subcategory", row["subcategory"], allowed)
+            return column, value, f"{reason} (for category {category})"
+        return None
+    if not own:
         return _vocabulary_problem("category", category, schemas.EVENT_CATEGORIES)
-    allowed = schemas.SUBCATEGORIES[category]
-    if row["subcategory"] not in allowed:
-        column, value, reason = _vocabulary_problem("subcategory", row["subcategory"], allowed)
-        return column, value, f"{reason} (for category {category})"
+    if not OWN_CATEGORY_RE.match(category):
+        return (
+            "category",
+            category,
+            f"not one of ours ({', '.join(schemas.EVENT_CATEGORIES)}) nor a lowercase slug "
+            "of your own such as my_summits" + _nearest(category, schemas.EVENT_CATEGORIES),
+        )
+    if row["subcategory"] and not OWN_CATEGORY_RE.match(row["subcategory"]):
+        return "subcategory", row["subcategory"], "in your own category: empty or a lowercase slug"
+    return None
+
+
+def _check_row(row: dict, own: bool = False) -> tuple[str, str, str] | None:
+    """First problem with one catalogue row as (column, value, reason), or None when it is fine."""
+    if problem := _category_problem(row, own):
+        return problem
     for column in ("event_id", "title", "timezone"):
         if not row[column]:
             return column, "", "required value is empty"
@@ -503,14 +522,17 @@ def validate_events(
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
-    keep, rejected = _validate_rows(raw.to_dict("records"), errors, strict_files)
+    keep, rejected = _validate_rows(raw.to_dict("records"), errors, strict_files, frozenset())
     return _finish(keep), rejected
 
 
 def _validate_rows(
-    rows: list[dict], errors: str, strict_files: frozenset[str]
+    rows: list[dict], errors: str, strict_files: frozenset[str], own_files: frozenset[str]
 ) -> tuple[list[dict], list[Rejection]]:
-    """The rows that pass every rule, and the rejections (or the first one raised)."""
+    """The rows that pass every rule, and the rejections (or the first one raised).
+
+    Rows from `strict_files` meet the source policy; rows from `own_files` may use own categories.
+    """
     rejected: list[Rejection] = []
     ids: dict[str, tuple[str, int]] = {}
     titles: dict[tuple[str, str], tuple[str, int, str]] = {}
@@ -525,7 +547,7 @@ def _validate_rows(
         rejected.append(Rejection(row["file"], row["row"], column, _short(value), reason))
 
     for row in rows:
-        problem = _check_row(row)
+        problem = _check_row(row, own=row["file"] in own_files)
         if problem is None and row["file"] in strict_files:
             if reason := source_policy_problem(row["source_url"]):
                 problem = ("source_url", row["source_url"], reason)
@@ -730,10 +752,13 @@ def load_events(
     extra: list[Path | str] | None = None,
     errors: str = "raise",
     include_generated: bool = True,
+    own_categories: bool = False,
 ) -> pd.DataFrame:
     """Our catalogue (plus users' files or folders in `extra`), validated, on the Pyongyang clock.
 
     attrs['rejected'] lists the rows left out (errors='collect'); attrs['warnings'] what to fix.
+    With `own_categories`, rows of `extra` may use categories of their own (lowercase slugs, any
+    lowercase-slug subcategory or none); every other rule still applies.
     """
     if errors not in ("raise", "collect"):
         raise ValueError(f"errors must be 'raise' or 'collect', not {errors!r}")
@@ -753,7 +778,8 @@ def load_events(
             column=first.column,
         )
     ours = _raw_catalogue(include_generated)
-    keep, rejected = _validate_rows(ours + theirs.rows, errors, frozenset())
+    own = frozenset(r["file"] for r in theirs.rows) if own_categories else frozenset()
+    keep, rejected = _validate_rows(ours + theirs.rows, errors, frozenset(), own)
     table = _finish(keep)
     if categories is not None:
         table = table[table["category"].isin(categories)].reset_index(drop=True)
@@ -782,7 +808,7 @@ def check(path: Path | str) -> CheckResult:
     ours = _raw_catalogue(include_generated=True, skip=tuple(files))
     theirs = _gather(files)
     shown = frozenset(config.display_path(p) for p in files)
-    keep, rejected = _validate_rows(ours + theirs.rows, "collect", shown)
+    keep, rejected = _validate_rows(ours + theirs.rows, "collect", shown, frozenset())
     _finish([r for r in keep if r["file"] in shown])
     problems = [
         Rejection(e.file, e.row, e.column, "", e.reason)

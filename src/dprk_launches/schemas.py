@@ -277,8 +277,10 @@ EVENTS = pa.DataFrameSchema(
         ),
         "category": _col(
             str,
-            "Controlled vocabulary: " + ", ".join(EVENT_CATEGORIES) + ".",
-            checks=pa.Check.isin(EVENT_CATEGORIES),
+            "Controlled vocabulary: "
+            + ", ".join(EVENT_CATEGORIES)
+            + " (a user's file loaded with own_categories=True may add lowercase slugs).",
+            checks=pa.Check.str_matches(r"^[a-z][a-z0-9_]*$"),
         ),
         "subcategory": _col(
             str,
