@@ -3,7 +3,200 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from . import config
+
+CLAIM_NOTEBOOK = "03_case_january_2022.ipynb"
+STUDY_NOTEBOOK = "06_your_events.ipynb"
+
+
+class ReportError(RuntimeError):
+    """A report page that could not be built."""
+
+
+def _one_line_error(parser: argparse.ArgumentParser) -> None:
+    """Make argument errors one line on stderr with exit code 2 (no usage dump)."""
+
+    def error(message: str) -> NoReturn:
+        """Print the argparse message as one line and exit 2."""
+        print(f"error: {parser.prog}: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+    parser.error = error  # type: ignore[method-assign]
+
+
+def build_page(name: str, notebook: str, title: str, parameters: dict, out_dir: Path) -> Path:
+    """Run a template notebook with parameters into out_dir/name.html (incremental where the build supports it)."""
+    from . import reports
+
+    spec = reports.ReportSpec(
+        name=name, notebook=config.NOTEBOOKS_DIR / notebook, title=title, parameters=parameters
+    )
+    build = getattr(reports, "build_report", None)
+    if build is not None:
+        result = build(spec, out_dir, False)
+    else:
+        result = reports.run_report(spec, out_dir, parameters)
+    if result.error or result.html is None:
+        raise ReportError(f"the report {name} could not be built: {result.error}")
+    return Path(result.html)
+
+
+def _out_dir(value: Path | None, default: Path) -> Path:
+    """The output folder: --out resolved from the current directory, else the default under reports/."""
+    return (Path.cwd() / value).resolve() if value is not None else default
+
+
+def cmd_claim(args: argparse.Namespace) -> int:
+    """Check a claim that a launch answered an event; print the verdict (or JSON) and the report path."""
+    from . import claim
+
+    result = claim.check_claim(
+        args.event_date,
+        args.event_tz,
+        event_time=args.event_time,
+        launch_date=args.launch_date,
+        within=args.within,
+        title=args.title,
+    )
+    report = None
+    if not args.no_report:
+        parameters = claim.notebook_parameters(
+            args.event_date,
+            args.event_tz,
+            args.event_time,
+            args.launch_date,
+            args.within,
+            args.title,
+        ) | {"precomputed": result.to_json()}
+        title = f"Claim check: {result.title or 'the event of ' + result.event_date}"
+        out_dir = _out_dir(args.out, config.REPORTS_DIR / "claims")
+        page = build_page(claim.report_name(result), CLAIM_NOTEBOOK, title, parameters, out_dir)
+        report = config.display_path(page)
+    if args.json:
+        print(json.dumps(result.to_json(report), indent=2, ensure_ascii=False))
+    else:
+        print(result.verdict)
+        if report:
+            print(f"report: {report}")
+    return 0
+
+
+def cmd_study(args: argparse.Namespace) -> int:
+    """Event study of the user's events; print the headline numbers (or JSON) and the report path."""
+    from . import study
+
+    name = study.check_name(args.name) if args.name else study.default_name(args.path)
+    result, _ = study.run_study(
+        args.path, tuple(args.window), tuple(args.pre_window), args.only_mine
+    )
+    report = None
+    if not args.no_report:
+        parameters = {
+            "events_path": str(study.resolve_path(args.path)),
+            "window": list(args.window),
+            "pre_window": list(args.pre_window),
+            "only_mine": bool(args.only_mine),
+            "label": name,
+            "precomputed": result.to_json(),
+        }
+        out_dir = _out_dir(args.out, config.REPORTS_DIR / "studies")
+        page = build_page(name, STUDY_NOTEBOOK, f"Event study: {name}", parameters, out_dir)
+        report = config.display_path(page)
+    if args.json:
+        print(json.dumps(result.to_json(report), indent=2, ensure_ascii=False))
+    else:
+        print(study.sentence(result))
+        if report:
+            print(f"report: {report}")
+    return 0
+
+
+def _guarded(func: object) -> object:
+    """Run a command: unusable input is one line on stderr and exit 2; Ctrl-C is one line and 130."""
+    from .claim import ClaimError
+    from .schemas import DataError
+    from .sources import SourceError
+    from .study import StudyError
+
+    def run(args: argparse.Namespace) -> int:
+        """The command with its errors turned into exit codes."""
+        try:
+            return func(args)  # type: ignore[operator]
+        except (ClaimError, StudyError, DataError, SourceError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except ReportError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+
+    return run
+
+
+def _window(parser: argparse.ArgumentParser, flag: str, default: list[int]) -> None:
+    """A two-integer window option (first and last day offset)."""
+    parser.add_argument(
+        flag,
+        nargs=2,
+        type=int,
+        default=default,
+        metavar=("FIRST", "LAST"),
+        help=f"days relative to each event (default {default[0]} {default[1]})",
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `claim` and `study` sub-commands to the CLI."""
+    cl = sub.add_parser(
+        "claim",
+        help="check a claim that a launch answered an event (Pyongyang clock, base rate)",
+        description="Put an event and the launches after it on the Pyongyang clock and ask how "
+        "likely a launch that soon was from the launch tempo before the event.",
+    )
+    cl.add_argument("--event-date", required=True, help="YYYY-MM-DD on the event's own calendar")
+    cl.add_argument(
+        "--event-tz", required=True, help="IANA zone of that calendar, e.g. America/New_York"
+    )
+    cl.add_argument("--event-time", help="HH:MM local time of the event (default 12:00)")
+    cl.add_argument(
+        "--launch-date", help="the launch the claim names, YYYY-MM-DD on the Pyongyang clock"
+    )
+    cl.add_argument(
+        "--within",
+        type=int,
+        help="days after the event to look for launches (default: to the named launch, else 7)",
+    )
+    cl.add_argument("--title", help="a short name for the event, used in the report")
+    cl.add_argument("--json", action="store_true", help="print one JSON object")
+    cl.add_argument("--out", type=Path, help="folder for the HTML report (default reports/claims)")
+    cl.add_argument("--no-report", action="store_true", help="skip the HTML report (faster)")
+    cl.set_defaults(func=_guarded(cmd_claim))
+    _one_line_error(cl)
+
+    st = sub.add_parser(
+        "study",
+        help="event study of your own events CSV (or a folder of them)",
+        description="The event-study report (matched placebo dates, model test, raster, "
+        "sensitivity) for your events; your categories may be any lowercase name.",
+    )
+    st.add_argument("path", help="your events CSV or folder (relative to the current directory)")
+    _window(st, "--window", [1, 30])
+    _window(st, "--pre-window", [-30, -1])
+    st.add_argument("--name", help="report name (default: the file's name)")
+    st.add_argument(
+        "--only-mine",
+        action="store_true",
+        help="study only your rows, not ours of the same category",
+    )
+    st.add_argument("--json", action="store_true", help="print one JSON object")
+    st.add_argument("--out", type=Path, help="folder for the HTML report (default reports/studies)")
+    st.add_argument("--no-report", action="store_true", help="skip the HTML report (faster)")
+    st.set_defaults(func=_guarded(cmd_study))
+    _one_line_error(st)

@@ -1,0 +1,341 @@
+"""Event study of a user's own events file or folder: their categories (any lowercase slug) beside ours."""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import config, events, schemas, windows
+from .claim import PRE_DAYS, _launch_data, placebo
+from .schemas import DataError
+
+CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAX_OFFSET = 365
+# A row in a category of the user's own is validated as this one of ours, then given its own back.
+STAND_IN = ("diplomacy", "announcement")
+
+
+class StudyError(ValueError):
+    """An unusable study input; the message says what to fix, in one line."""
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    """The headline event-study numbers for a user's events; `to_json()` gives the command's JSON."""
+
+    events_path: str
+    n_events: int
+    n_events_dropped: int
+    n_mine: int
+    categories: list[str]
+    only_mine: bool
+    observed: int
+    expected: float
+    rate_ratio: float
+    ci: tuple[float, float]
+    p_value: float
+    p_randomization: float | None
+    window: tuple[int, int]
+    pre_window: tuple[int, int]
+    observed_pre: int
+    expected_pre: float | None
+    summary: str
+    method: str
+    direction: str | None
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self, report: str | None = None) -> dict:
+        """The JSON object printed by `study --json` (the contract keys plus extras)."""
+        return {
+            "n_events": self.n_events,
+            "observed": self.observed,
+            "expected": _num(self.expected),
+            "rate_ratio": _num(self.rate_ratio),
+            "ci": [_num(v) for v in self.ci],
+            "p_value": _num(self.p_value),
+            "window": list(self.window),
+            "report": report,
+            "pre_window": list(self.pre_window),
+            "observed_pre": self.observed_pre,
+            "expected_pre": _num(self.expected_pre),
+            "p_randomization": _num(self.p_randomization),
+            "n_events_dropped": self.n_events_dropped,
+            "n_mine": self.n_mine,
+            "categories": self.categories,
+            "only_mine": self.only_mine,
+            "method": self.method,
+            "direction": self.direction,
+            "events_path": self.events_path,
+            "summary": self.summary,
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> StudyResult:
+        """Rebuild a result from `to_json()` output (how the CLI hands its numbers to the report)."""
+        values = {k: data[k] for k in cls.__dataclass_fields__}
+        for key in ("window", "pre_window", "ci"):
+            values[key] = tuple(_unnum(v) if key == "ci" else v for v in values[key])
+        values["rate_ratio"] = _unnum(values["rate_ratio"])
+        values["expected"] = _unnum(values["expected"])
+        return cls(**values)
+
+
+def _num(value: float | None) -> float | None:
+    """A float for JSON: rounded to 4 decimals; infinite or missing values become null."""
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), 4)
+
+
+def _unnum(value: float | None) -> float:
+    """Inverse of _num for bounds and ratios: null was an infinite value."""
+    return float("inf") if value is None else float(value)
+
+
+def resolve_path(path: str | Path, base: Path | None = None) -> Path:
+    """The user's events file or folder, relative paths from `base` (default: the current directory)."""
+    raw = Path(path).expanduser()
+    resolved = raw if raw.is_absolute() else (base or Path.cwd()) / raw
+    if not resolved.exists():
+        raise StudyError(
+            f"no such file or folder: {path} (relative paths start from {base or Path.cwd()}); "
+            "give the path of your events CSV or of a folder of them"
+        )
+    if resolved.is_dir():
+        if not any(resolved.glob("*.csv")):
+            raise StudyError(f"the folder {path} has no .csv files; put your events CSV in it")
+        return resolved.resolve()
+    try:
+        with open(resolved, "rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        raise StudyError(
+            f"cannot read {path} ({exc.strerror or exc}); check its permissions"
+        ) from None
+    return resolved.resolve()
+
+
+def _stand_in(frame: pd.DataFrame, shown: str) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
+    """Rows in the user's own categories validated as STAND_IN; returns the frame and the originals by event_id."""
+    own: dict[str, tuple[str, str]] = {}
+    if not {"event_id", "category", "subcategory"} <= set(frame.columns):
+        return frame, own
+    frame = frame.copy()
+    for i, (event_id, category, sub) in enumerate(
+        zip(
+            frame["event_id"].str.strip(),
+            frame["category"].str.strip(),
+            frame["subcategory"].str.strip(),
+            strict=True,
+        )
+    ):
+        if category in schemas.EVENT_CATEGORIES:
+            continue
+        if not CATEGORY_RE.match(category):
+            raise StudyError(
+                f"file {shown} row {i + 2}, column 'category': {category!r} is not a category; use one "
+                "of ours (" + ", ".join(schemas.EVENT_CATEGORIES) + ") or your own lowercase slug, "
+                "e.g. my_summits"
+            )
+        own[event_id] = (category, sub)
+        frame.loc[frame.index[i], "category"] = STAND_IN[0]
+        if sub:
+            frame.loc[frame.index[i], "subcategory"] = STAND_IN[1]
+    return frame, own
+
+
+def load_user_events(path: str | Path, base: Path | None = None) -> tuple[pd.DataFrame, set[str]]:
+    """Our catalogue plus the user's rows (their categories kept), and the user's event_ids."""
+    root = resolve_path(path, base)
+    files = sorted(root.glob("*.csv")) if root.is_dir() else [root]
+    originals: dict[str, tuple[str, str]] = {}
+    shown_of: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="dprk-study-") as tmp:
+        copies = []
+        for i, f in enumerate(files):
+            shown = str(Path(path) / f.name) if root.is_dir() else str(path)
+            copy = Path(tmp) / f"{i:03d}" / f.name
+            copy.parent.mkdir()
+            try:
+                frame = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8")
+            except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+                copy.write_bytes(f.read_bytes())  # events.load_events names the problem
+            else:
+                frame, own = _stand_in(frame, shown)
+                frame.to_csv(copy, index=False)
+                originals.update(own)
+            copies.append(copy)
+            shown_of[config.display_path(copy)] = shown
+        try:
+            table = events.load_events(extra=copies, errors="collect")
+        except DataError as exc:
+            raise StudyError(_shown(str(exc), shown_of)) from None
+    theirs = [r for r in table.attrs.get("rejected", []) if r.file in shown_of]
+    if theirs:
+        first = theirs[0]
+        more = (
+            f" (and {len(theirs) - 1} more; `events check` lists them)" if len(theirs) > 1 else ""
+        )
+        raise StudyError(
+            _shown(
+                f"file {first.file} row {first.row}, column '{first.column}': {first.reason} "
+                f"(value {first.value!r}){more}",
+                shown_of,
+            )
+        )
+    table = table.copy()
+    mine = table["file"].isin(list(shown_of))
+    for event_id, (category, sub) in originals.items():
+        hit = mine & (table["event_id"] == event_id)
+        table.loc[hit, "category"] = category
+        table.loc[hit, "subcategory"] = sub
+    table.loc[mine, "file"] = table.loc[mine, "file"].map(shown_of)
+    return table, set(table.loc[mine, "event_id"])
+
+
+def _shown(message: str, shown_of: dict[str, str]) -> str:
+    """A loader message with the temporary copies' paths replaced by the user's own."""
+    for temp, shown in shown_of.items():
+        message = message.replace(temp, shown)
+    return message
+
+
+def select(table: pd.DataFrame, user_ids: set[str], only_mine: bool) -> pd.DataFrame:
+    """The events studied: the user's rows, plus (unless only_mine) ours in the categories they used."""
+    mine = table["event_id"].isin(user_ids)
+    if only_mine:
+        return table[mine].reset_index(drop=True)
+    shared = set(table.loc[mine, "category"]) & set(schemas.EVENT_CATEGORIES)
+    return table[mine | (table["category"].isin(shared) & ~mine)].reset_index(drop=True)
+
+
+def check_windows(window: tuple[int, int], pre_window: tuple[int, int]) -> None:
+    """Windows as day offsets a <= b, within a year of the event."""
+    for flag, (a, b) in (("--window", window), ("--pre-window", pre_window)):
+        if a > b:
+            raise StudyError(f"{flag} {a} {b}: the first day must not come after the last")
+        if max(abs(a), abs(b)) > MAX_OFFSET:
+            raise StudyError(
+                f"{flag} {a} {b} is longer than the data allow for matched placebo dates; keep both "
+                f"ends within {MAX_OFFSET} days of the event"
+            )
+
+
+def studied_events(
+    path: str | Path,
+    window: tuple[int, int] = (1, 30),
+    pre_window: tuple[int, int] = (-30, -1),
+    only_mine: bool = False,
+    base: Path | None = None,
+) -> tuple[pd.DataFrame, int, set[str]]:
+    """The events a study uses (column `mine` marks the user's), how many were selected, and the user's ids."""
+    check_windows(window, pre_window)
+    table, user_ids = load_user_events(path, base)
+    chosen = select(table, user_ids, only_mine)
+    _, daily = _launch_data()
+    start, end = daily.index[0], daily.index[-1]
+    span = (min(window[0], pre_window[0]), max(window[1], pre_window[1]))
+    first_ok = start + pd.Timedelta(days=max(PRE_DAYS, -span[0]))
+    last_ok = end - pd.Timedelta(days=max(span[1], 0))
+    usable = chosen[chosen["start_local"].between(first_ok, last_ok)]
+    if usable.empty:
+        raise StudyError(
+            f"none of the {len(chosen)} events has its windows (days {span[0]} to {span[1]}) inside "
+            f"the launch data ({start:%Y-%m-%d} to {end:%Y-%m-%d}); use events from "
+            f"{first_ok:%Y-%m-%d} to {last_ok:%Y-%m-%d} or shorter windows"
+        )
+    return usable.assign(mine=usable["event_id"].isin(user_ids)), len(chosen), user_ids
+
+
+def run_study(
+    path: str | Path,
+    window: tuple[int, int] = (1, 30),
+    pre_window: tuple[int, int] = (-30, -1),
+    only_mine: bool = False,
+    base: Path | None = None,
+    seed: int = 0,
+    n_draws: int = 10_000,
+) -> tuple[StudyResult, pd.DataFrame]:
+    """The event study of the user's events (the headline test), and the events it used."""
+    window, pre_window = tuple(int(v) for v in window), tuple(int(v) for v in pre_window)
+    usable, n_chosen, user_ids = studied_events(path, window, pre_window, only_mine, base)
+    _, daily = _launch_data()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            test = placebo(daily, usable, window, pre_window, seed=seed, n_draws=n_draws)
+        except ValueError as exc:
+            raise StudyError(f"the study cannot run on these events and windows: {exc}") from None
+    result = StudyResult(
+        events_path=str(path),
+        n_events=test["n_events"],
+        n_events_dropped=n_chosen - test["n_events"],
+        n_mine=int(usable["event_id"].isin(user_ids).sum()),
+        categories=sorted(set(usable["category"])),
+        only_mine=only_mine,
+        observed=test["observed"],
+        expected=test["expected"],
+        rate_ratio=test["rate_ratio"],
+        ci=test["ci"],
+        p_value=test["p_value"],
+        p_randomization=test["p_randomization"],
+        window=window,
+        pre_window=pre_window,
+        observed_pre=pre_count(daily, usable, pre_window),
+        expected_pre=test["expected_pre"] if pre_window == (-PRE_DAYS, -1) else None,
+        summary=test["summary"],
+        method=test["method"],
+        direction=test["direction"],
+        notes=sorted({str(w.message) for w in caught}),
+    )
+    return result, usable
+
+
+def pre_count(daily: pd.DataFrame, chosen: pd.DataFrame, pre_window: tuple[int, int]) -> int:
+    """Launch days in the pre-event window, summed over events (descriptive, not a test)."""
+    pos = windows.event_positions(pd.DatetimeIndex(daily.index), chosen)
+    pos = pos[(pos + pre_window[0] >= 0) & (pos >= 0)]
+    return int(windows.window_counts(daily["launch_days"].to_numpy(), pos, *pre_window).sum())
+
+
+def default_name(path: str | Path) -> str:
+    """Report name from the events path: the file's stem or the folder's name, as a slug."""
+    p = Path(path)
+    stem = p.stem if p.suffix else p.name
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-") or "my_events"
+
+
+def check_name(name: str) -> str:
+    """A report name usable as a file name, or a StudyError."""
+    if not NAME_RE.match(name) or len(name) > 100:
+        raise StudyError(
+            f"--name {name!r} cannot be a file name; use letters, digits, '-', '_' or '.'"
+        )
+    return name
+
+
+def _fmt(value: float) -> str:
+    """A ratio or bound for prose: two decimals, '∞' when unbounded."""
+    return "∞" if not math.isfinite(value) else f"{value:.2f}"
+
+
+def sentence(r: StudyResult) -> str:
+    """The study's headline in one sentence, with its unit and both tests."""
+    a, b = r.window
+    dropped = (
+        f", {r.n_events_dropped} left out (windows outside the data)" if r.n_events_dropped else ""
+    )
+    return (
+        f"{r.n_events} events ({r.n_mine} yours{dropped}; categories {', '.join(r.categories)}): "
+        f"{r.observed} launch days in days {a:+d} to {b:+d} against {r.expected:.1f} expected from the "
+        f"launches before them, rate ratio {_fmt(r.rate_ratio)} (95% interval {_fmt(r.ci[0])}–"
+        f"{_fmt(r.ci[1])}), p = {r.p_value:.3f} ({r.method})."
+    )
