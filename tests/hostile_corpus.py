@@ -284,6 +284,8 @@ def event_file_cases() -> Iterator[Case]:
             "missing column",
             None,
         ),
+        ("semicolons", csv_text([GOOD]).replace(",", ";"), "separated by ';'", None),
+        ("tabs", csv_text([GOOD]).replace(",", "\t"), "separated by '\\t'", None),
         ("first-line-blank", "\n" + csv_text([GOOD]), "first line must be the header", 1),
         (
             "unclosed-quote",

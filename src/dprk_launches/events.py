@@ -206,6 +206,10 @@ def _nearest(value: str, options: list[str]) -> str:
 
 def _header_problems(header: list[str], catalogue: bool) -> list[str]:
     """Everything wrong with a header row: empty, duplicate, unknown and missing names."""
+    if len(header) == 1 and (sep := next((c for c in ";\t|" if c in header[0]), None)):
+        return [
+            f"the header is one column separated by {sep!r}: save the file as comma-separated CSV"
+        ]
     problems = []
     for i, name in enumerate(header, 1):
         if not name:
