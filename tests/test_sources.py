@@ -261,3 +261,18 @@ def test_sources_update_bad_arguments_exit_2(
     assert main(["sources", "update", *args]) == 2
     assert message in capsys.readouterr().err
     assert toml_copy.read_bytes() == before
+
+
+def test_sources_update_falls_back_to_the_mirror_when_upstream_is_unreachable(
+    mirror: Path, empty_raw: Path, toml_copy: Path, capsys
+) -> None:
+    old = sources.load_sources(toml_copy)["ofac_panel"]
+    offline_url = f"http://127.0.0.1:9/{old.commit}/ofac_panel.csv"
+    toml_copy.write_text(toml_copy.read_text().replace(old.url, offline_url))
+    assert main(["sources", "update", "ofac_panel", "--ref", NEW_COMMIT]) == 0
+    out = capsys.readouterr().out
+    assert "rows: 0 added, 0 removed, 0 revised" in out
+    assert f"from    the mirror {mirror / old.mirror_path}" in out and "network unreachable" in out
+    after = sources.load_sources(toml_copy)["ofac_panel"]
+    assert after.sha256 == old.sha256 and after.commit == NEW_COMMIT
+    assert after.url == f"http://127.0.0.1:9/{NEW_COMMIT}/ofac_panel.csv"

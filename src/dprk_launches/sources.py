@@ -172,12 +172,14 @@ class SourceUpdate:
     added: list[str]
     removed: list[str]
     revised: list[str]
+    origin: str = ""
 
     def report(self, limit: int = 10) -> str:
         """Lines for the terminal: the new pin, then counts and the first rows of each change."""
         lines = [
             f"{self.name}: re-pinned {self.old.commit[:12]} -> {self.new.commit[:12]}",
             f"  url     {self.new.url}",
+            f"  from    {self.origin or self.new.url}",
             f"  sha256  {self.old.sha256} -> {self.new.sha256}",
             f"  version {self.old.version!r} -> {self.new.version!r}",
             f"  rows: {len(self.added)} added, {len(self.removed)} removed, "
@@ -299,13 +301,14 @@ def update_source(
     with tempfile.TemporaryDirectory(prefix="dprk-update-") as tmp:
         tried: list[str] = []
         mirror = config.mirror_dir()
-        candidate_from = url or upstream
+        origin = url or upstream
         try:
-            candidate = _read_new_file(candidate_from, Path(tmp), tried)
-        except SourceError:
+            candidate = _read_new_file(origin, Path(tmp), tried)
+        except SourceError as exc:
             if url or not mirror or not (mirror / old.mirror_path).is_file():
                 raise
             candidate = mirror / old.mirror_path
+            origin = f"the mirror {candidate} ({exc})"
         new_rows = source_rows(name, candidate)
         old_rows = source_rows(name, fetch(name, toml_path=toml_path))
         new_sha = sha256_of(candidate)
@@ -336,4 +339,4 @@ def update_source(
     added = sorted(set(new_rows) - set(old_rows))
     removed = sorted(set(old_rows) - set(new_rows))
     revised = sorted(k for k in set(new_rows) & set(old_rows) if new_rows[k] != old_rows[k])
-    return SourceUpdate(name, old, new, added, removed, revised)
+    return SourceUpdate(name, old, new, added, removed, revised, origin)
