@@ -286,6 +286,12 @@ def event_file_cases() -> Iterator[Case]:
         ),
         ("semicolons", csv_text([GOOD]).replace(",", ";"), "separated by ';'", None),
         ("tabs", csv_text([GOOD]).replace(",", "\t"), "separated by '\\t'", None),
+        (
+            "wide-header",
+            ",".join(f"c{i}" for i in range(5000)) + "\n" + "," * 4999 + "\n",
+            "and 4990 more unknown columns",
+            None,
+        ),
         ("first-line-blank", "\n" + csv_text([GOOD]), "first line must be the header", 1),
         (
             "unclosed-quote",

@@ -29,6 +29,7 @@ SLUG_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+MAX_LISTED = 10
 OWN_CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ZONES = available_timezones()
@@ -219,9 +220,18 @@ def _header_problems(header: list[str], catalogue: bool) -> list[str]:
         if name and name in seen:
             problems.append(f"column '{name}' appears twice")
         seen.add(name)
-    for name in dict.fromkeys(header):
-        if name and name not in schemas.EVENT_FILE_COLUMNS:
-            problems.append(f"unknown column '{name}'{_nearest(name, schemas.EVENT_FILE_COLUMNS)}")
+    unknown = [n for n in dict.fromkeys(header) if n and n not in schemas.EVENT_FILE_COLUMNS]
+    for name in unknown[:MAX_LISTED]:
+        problems.append(
+            f"unknown column '{_short(name)}'{_nearest(name, schemas.EVENT_FILE_COLUMNS)}"
+        )
+    if len(unknown) > MAX_LISTED:
+        problems.append(f"and {len(unknown) - MAX_LISTED} more unknown columns")
+    if len(problems) > 2 * MAX_LISTED:
+        problems = [
+            *problems[:MAX_LISTED],
+            f"and {len(problems) - MAX_LISTED} more header problems",
+        ]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         problems.append(f"missing column(s) {missing}")
