@@ -219,7 +219,11 @@ def test_sources_update_repins_from_a_local_file_and_prints_the_changes(
     out = capsys.readouterr().out
     assert code == 0
     assert "rows: 1 added, 1 removed, 1 revised" in out
-    assert "+ 2026-09-01 #1" in out and "- 1958-02-16 #1" in out and "~ 2026-08-12 #1" in out
+    assert (
+        "+ 2026-09-01 #1" in out
+        and "- 1958-02-16 #1" in out
+        and "~ 2026-08-12 #1 (description)" in out
+    )
     after = sources.load_sources(toml_copy)["csis_provocations"]
     assert after.sha256 == sources.sha256_of(new_file) and after.commit == NEW_COMMIT
     assert (
@@ -276,3 +280,21 @@ def test_sources_update_falls_back_to_the_mirror_when_upstream_is_unreachable(
     after = sources.load_sources(toml_copy)["ofac_panel"]
     assert after.sha256 == old.sha256 and after.commit == NEW_COMMIT
     assert after.url == f"http://127.0.0.1:9/{NEW_COMMIT}/ofac_panel.csv"
+
+
+def test_sources_update_of_the_primary_json_series_shows_a_revised_missile(
+    mirror: Path, empty_raw: Path, toml_copy: Path, tmp_path: Path, capsys
+) -> None:
+    import json
+
+    doc = json.loads((mirror / sources.load_sources()["nagix_tests"].mirror_path).read_text())
+    first = doc["timeBins"][0]["data"][0]
+    assert first["date"] == "1984-04-09"
+    first["apogee"] = "123"
+    new_file = tmp_path / "test.en.json"
+    new_file.write_text(json.dumps(doc))
+    assert (
+        main(["sources", "update", "nagix_tests", "--ref", NEW_COMMIT, "--url", str(new_file)]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "rows: 0 added, 0 removed, 1 revised" in out and "~ 1984-04-09 #1 (apogee_km)" in out

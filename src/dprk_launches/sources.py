@@ -192,19 +192,21 @@ class SourceUpdate:
         return "\n".join(lines)
 
 
-def _dated_rows(frame: object, date_column: str, drop: tuple[str, ...]) -> dict[str, str]:
-    """A loaded table as key -> content, the key being its date and its order within that date."""
+def _dated_rows(
+    frame: object, date_column: str, drop: tuple[str, ...]
+) -> dict[str, dict[str, str]]:
+    """A loaded table as key -> {column: value}, the key being its date and its order within that date."""
     table = frame.drop(columns=[c for c in drop if c in frame.columns])
     dates = table[date_column].dt.strftime("%Y-%m-%d").fillna("undated")
-    rows: dict[str, str] = {}
+    rows: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
-    for date, values in zip(dates, table.astype(str).itertuples(index=False), strict=True):
+    for date, record in zip(dates, table.astype(str).fillna("").to_dict("records"), strict=True):
         seen[date] = seen.get(date, 0) + 1
-        rows[f"{date} #{seen[date]}"] = " | ".join(values)
+        rows[f"{date} #{seen[date]}"] = record
     return rows
 
 
-def source_rows(name: str, path: Path) -> dict[str, str]:
+def source_rows(name: str, path: Path) -> dict[str, dict[str, str]]:
     """Validate a file of source `name` with its loader (schema checks) and return its rows by key."""
     import warnings
 
@@ -229,16 +231,26 @@ def source_rows(name: str, path: Path) -> dict[str, str]:
             doc = doc.get("facilities") if isinstance(doc, dict) else None
         if not isinstance(doc, dict) or not doc:
             raise SourceError(f"{path}: expected a JSON object of {name.split('_')[1]} by key")
-        return {str(k): json.dumps(v, sort_keys=True) for k, v in doc.items()}
+        return {
+            str(k): {f: json.dumps(x, sort_keys=True) for f, x in v.items()}
+            if isinstance(v, dict)
+            else {"value": json.dumps(v, sort_keys=True)}
+            for k, v in doc.items()
+        }
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise SourceError(f"{path}: not a readable CSV ({exc})") from exc
-    key = [str(c) for c in frame.columns[:2]]
+    columns = [str(c) for c in frame.columns]
     return {
-        " ".join(row[: len(key)]): " | ".join(row)
+        " ".join(row[:2]): dict(zip(columns, row, strict=True))
         for row in frame.itertuples(index=False, name=None)
     }
+
+
+def _changed(old: dict[str, str], new: dict[str, str]) -> list[str]:
+    """Names of the fields that differ between two versions of a row."""
+    return [f for f in sorted(set(old) | set(new)) if old.get(f) != new.get(f)]
 
 
 def _read_new_file(url: str, into: Path, tried: list[str]) -> Path:
@@ -338,5 +350,9 @@ def update_source(
     os.replace(out.name, toml_path)
     added = sorted(set(new_rows) - set(old_rows))
     removed = sorted(set(old_rows) - set(new_rows))
-    revised = sorted(k for k in set(new_rows) & set(old_rows) if new_rows[k] != old_rows[k])
+    revised = [
+        f"{k} ({', '.join(_changed(old_rows[k], new_rows[k]))})"
+        for k in sorted(set(new_rows) & set(old_rows))
+        if new_rows[k] != old_rows[k]
+    ]
     return SourceUpdate(name, old, new, added, removed, revised, origin)
