@@ -198,6 +198,13 @@ def event_row_cases() -> Iterator[Case]:
         ("end-before-start", {"end_date": "2022-01-01"}, "end_date", "before start_date"),
         ("time-24", {"time_local": "24:00"}, "time_local", "not HH:MM"),
         ("time-short", {"time_local": "9:30"}, "time_local", "not HH:MM"),
+        ("time-arabic-digit", {"time_local": "1\u0662:30"}, "time_local", "not HH:MM"),
+        (
+            "date-fullwidth-digits",
+            {"start_date": "\uff12\uff10\uff12\uff12-01-13"},
+            "start_date",
+            "not an ISO date",
+        ),
         ("id-spaces", {"event_id": "2022-01-13 OFAC"}, "event_id", "not a slug"),
         ("id-other-date", {"event_id": "2022-01-14-ofac"}, "event_id", "does not start with"),
         (

@@ -127,7 +127,18 @@ def test_valid_rows_round_trip_exactly(tmp_path_factory, rows: list[dict]) -> No
     assert_same(load_mine(path), rows)
 
 
-CORRUPTIONS = ["cell", "pad", "formula", "drop_field", "extra_field", "header", "truncate", "copy"]
+CORRUPTIONS = [
+    "cell",
+    "pad",
+    "formula",
+    "digits",
+    "drop_field",
+    "extra_field",
+    "header",
+    "truncate",
+    "copy",
+]
+OTHER_DIGITS = ["\u0660", "\u06f0", "\u0966", "\uff10", "\U0001d7ce"]
 
 
 @FUZZ
@@ -147,6 +158,9 @@ def test_corruptions_load_exactly_or_name_the_place(
         table[r][c] = data.draw(st.text(ANY_TEXT, max_size=30), label="value")
     elif kind == "pad":
         table[r][c] = data.draw(st.sampled_from([" ", "  ", "\u3000"])) + table[r][c] + " "
+    elif kind == "digits":
+        zero = ord(data.draw(st.sampled_from(OTHER_DIGITS), label="digits"))
+        table[r][c] = table[r][c].translate({ord("0") + i: zero + i for i in range(10)})
     elif kind == "formula":
         column = data.draw(st.sampled_from(schemas.FREE_TEXT_COLUMNS), label="free text")
         c = schemas.EVENT_FILE_COLUMNS.index(column)
@@ -171,7 +185,7 @@ def test_corruptions_load_exactly_or_name_the_place(
         cut = data.draw(st.integers(1, len(data_bytes) - 1), label="cut")
         path.write_bytes(data_bytes[:cut])
         place = None
-    elif kind in ("cell", "pad"):
+    elif kind in ("cell", "pad", "digits"):
         expected[r - 1][column] = table[r][c].strip()
     try:
         loaded = load_mine(path)

@@ -25,12 +25,12 @@ DEFAULT_TIME = dt.time(12, 0)
 REQUIRED_COLUMNS = [
     c for c in schemas.LEGACY_EVENT_FILE_COLUMNS if c not in schemas.OPTIONAL_EVENT_COLUMNS
 ]
-SLUG_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-[a-z0-9]+(?:-[a-z0-9]+)*$")
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+SLUG_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-[a-z0-9]+(?:-[a-z0-9]+)*$", re.ASCII)
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$", re.ASCII)
+DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+MONTH_RE = re.compile(r"^\d{4}-\d{2}$", re.ASCII)
 MAX_LISTED = 10
-OWN_CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+OWN_CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*$", re.ASCII)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ZONES = available_timezones()
 _RAW_COLUMNS = [*schemas.EVENT_FILE_COLUMNS, "file", "row"]

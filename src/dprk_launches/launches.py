@@ -46,8 +46,8 @@ MONTHS = {
         ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
     )
 }
-NUMBER_RE = re.compile(r"^(?:approximately\s+)?([\d,]+(?:\.\d+)?)\s*(?:km|lm)?$")
-RANGE_RE = re.compile(r"^between\s+([\d,]+(?:\.\d+)?)\s+and\s+([\d,]+(?:\.\d+)?)\s*km$")
+NUMBER_RE = re.compile(r"^(?:approximately\s+)?([\d,]+(?:\.\d+)?)\s*(?:km|lm)?$", re.ASCII)
+RANGE_RE = re.compile(r"^between\s+([\d,]+(?:\.\d+)?)\s+and\s+([\d,]+(?:\.\d+)?)\s*km$", re.ASCII)
 MISSING_WORDS = {"", "unknown", "n/a", "na", "none"}
 
 
@@ -285,9 +285,9 @@ def _nagix_rows(path: Path, problems: _RowProblems) -> list[dict]:
             problems.reject(i, "series", series, "must be a whole number of at least 1")
             continue
         date_text = str(rec["date"])
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_text):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_text, re.ASCII):
             precision = "day"
-        elif re.fullmatch(r"\d{4}-\d{2}", date_text):
+        elif re.fullmatch(r"\d{4}-\d{2}", date_text, re.ASCII):
             precision, date_text = "month", date_text + "-01"
         else:
             problems.reject(i, "date", rec["date"], "date is not YYYY-MM-DD or YYYY-MM")
@@ -305,7 +305,7 @@ def _nagix_rows(path: Path, problems: _RowProblems) -> list[dict]:
         time_text = str(rec["time"])
         if time_text == "unknown":
             time_utc = None
-        elif m := re.fullmatch(r"(\d{1,2}):(\d{2}) \(UTC\)", time_text):
+        elif m := re.fullmatch(r"(\d{1,2}):(\d{2}) \(UTC\)", time_text, re.ASCII):
             hour, minute = int(m.group(1)), int(m.group(2))
             if hour > 23 or minute > 59:
                 problems.reject(i, "time", time_text, "impossible time of day")
