@@ -280,3 +280,22 @@ def test_setup_notebook_restores_inline_figures_in_any_kernel(
         progress_bar=False,
     )
     assert reports.count_figures(nbformat.read(tmp_path / "out.ipynb", as_version=4)) == 1
+
+
+def test_index_is_written_even_when_the_data_dates_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dprk_launches.schemas import DataError
+
+    def broken() -> str:
+        raise DataError("data/events/x.csv", "row 3 is broken")
+
+    nbs, out = tmp_path / "nbs", tmp_path / "out"
+    nbs.mkdir()
+    _notebook(nbs / "10_x.ipynb", "1 / 0")
+    monkeypatch.setattr(freshness, "data_through_sentence", broken)
+    assert reports.build_reports(out_dir=out, notebooks_dir=nbs, jobs=1) == 1
+    index = (out / "index.html").read_text()
+    assert "Data-through dates unavailable" in index and "row 3 is broken" in index
+    assert "last build failed: ZeroDivisionError" in index
+    capsys.readouterr()

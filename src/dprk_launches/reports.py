@@ -593,6 +593,16 @@ def _forest_html(entries: list[dict]) -> str:
     )
 
 
+def _freshness_line() -> str:
+    """The data-through sentence, or why it is missing (the index is written even when data fail)."""
+    from .schemas import DataError
+
+    try:
+        return freshness.data_through_sentence()
+    except (DataError, sources.SourceError, OSError, ValueError) as exc:
+        return f"Data-through dates unavailable: {exc}"
+
+
 def _index_html(entries: list[dict]) -> str:
     """reports/index.html: a table of every report with its headline finding (failures marked)."""
     rows = []
@@ -627,7 +637,7 @@ figcaption {{ color: #4a5a6a; font-size: 0.85rem; }}
 <h1>DPRK launch tempo around sanctions, diplomacy and exercises</h1>
 <p>Each report answers one question from CNS/NTI launch data on the Pyongyang clock and our sourced events
 catalogue. Numbers say their unit (missiles or launch days). Reports state their data versions at the end.</p>
-<p class="freshness">{html.escape(freshness.data_through_sentence())}</p>
+<p class="freshness">{html.escape(_freshness_line())}</p>
 {_forest_html(entries)}
 <table>
 <thead><tr><th>Report</th><th>Headline finding</th></tr></thead>
