@@ -132,12 +132,14 @@ CORRUPTIONS = [
     "pad",
     "formula",
     "digits",
+    "mutate",
     "drop_field",
     "extra_field",
     "header",
     "truncate",
     "copy",
 ]
+NEAR = "0123456789-:/._ aZ\u0662\uff10\u00a0\u200b\u0301'\""
 OTHER_DIGITS = ["\u0660", "\u06f0", "\u0966", "\uff10", "\U0001d7ce"]
 
 
@@ -161,6 +163,13 @@ def test_corruptions_load_exactly_or_name_the_place(
     elif kind == "digits":
         zero = ord(data.draw(st.sampled_from(OTHER_DIGITS), label="digits"))
         table[r][c] = table[r][c].translate({ord("0") + i: zero + i for i in range(10)})
+    elif kind == "mutate":
+        value = table[r][c]
+        for _ in range(data.draw(st.integers(1, 3), label="edits")):
+            at = data.draw(st.integers(0, len(value)), label="at")
+            new = data.draw(st.sampled_from(NEAR), label="char")
+            value = value[:at] + new + value[at + data.draw(st.integers(0, 1), label="cut") :]
+        table[r][c] = value
     elif kind == "formula":
         column = data.draw(st.sampled_from(schemas.FREE_TEXT_COLUMNS), label="free text")
         c = schemas.EVENT_FILE_COLUMNS.index(column)
@@ -185,7 +194,7 @@ def test_corruptions_load_exactly_or_name_the_place(
         cut = data.draw(st.integers(1, len(data_bytes) - 1), label="cut")
         path.write_bytes(data_bytes[:cut])
         place = None
-    elif kind in ("cell", "pad", "digits"):
+    elif kind in ("cell", "pad", "digits", "mutate"):
         expected[r - 1][column] = table[r][c].strip()
     try:
         loaded = load_mine(path)
