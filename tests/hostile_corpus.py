@@ -523,6 +523,13 @@ def third_party_cases() -> Iterator[Case]:
         ),
         ("header-only", _cns(lambda t: t.split("\n", 1)[0] + "\n"), "no data rows", None, None),
         (
+            "updated-year-3000",
+            _cns(lambda t: t.replace(",23-Dec-16,", ",1/1/3000,", 1)),
+            "year 3000 is outside",
+            1,
+            "Date Entered/Updated",
+        ),
+        (
             "iso-date",
             _cns(lambda t: t.replace("\n2,9-Apr-84,", "\n2,1984-04-09,", 1)),
             "unparseable",

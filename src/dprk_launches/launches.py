@@ -180,7 +180,7 @@ def _cns_updated(text: str) -> dt.date | None:
     if not value:
         return None
     if "/" in value:
-        return dt.datetime.strptime(value, "%m/%d/%Y").date()
+        return _check_year(dt.datetime.strptime(value, "%m/%d/%Y").date())
     return _cns_date(value)[0]
 
 
@@ -461,7 +461,7 @@ def _xlsx_updated(value: object) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _check_year(value.date())
     raise ValueError(f"not an Excel date: {value!r}")
 
 
