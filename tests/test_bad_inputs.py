@@ -364,3 +364,9 @@ def test_bad_arguments_are_refused() -> None:
 def test_a_folder_given_as_a_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="is a folder"):
         launches.load_provocations(path=tmp_path)
+
+
+def test_a_byte_order_mark_is_accepted_on_purpose(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + sources.fetch("csis_provocations").read_bytes())
+    assert len(launches.load_provocations(path=path)) == len(launches.load_provocations())

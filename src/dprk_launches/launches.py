@@ -83,7 +83,7 @@ def _read_text(path: Path, encodings: tuple[str, ...]) -> str:
     last: UnicodeDecodeError | None = None
     for encoding in encodings:
         try:
-            return data.decode(encoding)
+            return data.decode(encoding).removeprefix("\ufeff")
         except UnicodeDecodeError as exc:
             last = exc
     assert last is not None
