@@ -77,17 +77,9 @@ class ClaimResult:
         """The JSON object printed by `claim --json` (the contract keys plus extras)."""
         out = asdict(self)
         out["report"] = report
-        for key in (
-            "prob_launch_within",
-            "p_model",
-            "p_placebo",
-            "placebo_rate_ratio",
-            "placebo_expected",
-            "p_randomization",
-            "expected_before_30",
-        ):
-            if out[key] is not None:
-                out[key] = round(float(out[key]), 4)
+        for key in ("placebo_rate_ratio", "placebo_expected"):
+            if out[key] is not None and not np.isfinite(out[key]):
+                out[key] = None
         return out
 
 
@@ -308,6 +300,23 @@ def _check_window(
         )
 
 
+def _check_era(event_local: pd.Timestamp, within: int) -> None:
+    """The window must not run into an era (series.ERAS) that begins after the event: no history forecasts it."""
+    for name, first, _ in series.ERAS[1:]:
+        begins = pd.Timestamp(first)
+        if event_local < begins <= event_local + pd.Timedelta(days=within):
+            room = (begins - event_local).days - 1
+            fix = (
+                f"use --within {room} or less"
+                if room >= 1
+                else "no window after this event can be checked"
+            )
+            raise ClaimError(
+                f"the window runs into a new era ({name}, from {begins:%Y-%m-%d}) that the launches "
+                f"before the event cannot forecast; {fix}"
+            )
+
+
 def _named_launch(
     launch_date: str, event_local: pd.Timestamp, launch_days: pd.DatetimeIndex, end: pd.Timestamp
 ) -> pd.Timestamp:
@@ -362,6 +371,7 @@ def check_claim(
             "the event); drop --within or make it larger"
         )
     _check_window(event_local, within, start, end)
+    _check_era(event_local, within)
     window = (1, within)
     offsets = (launch_days - event_local).days
     in_window = launch_days[(offsets >= 1) & (offsets <= within)]

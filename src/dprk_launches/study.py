@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, events, schemas, windows
-from .claim import PRE_DAYS, _launch_data, placebo
+from .claim import PRE_DAYS, _launch_data, placebo, plural
 from .schemas import DataError
 
 CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -89,10 +89,10 @@ class StudyResult:
 
 
 def _num(value: float | None) -> float | None:
-    """A float for JSON: rounded to 4 decimals; infinite or missing values become null."""
+    """A float for JSON: infinite or missing values become null."""
     if value is None or not math.isfinite(value):
         return None
-    return round(float(value), 4)
+    return float(value)
 
 
 def _unnum(value: float | None) -> float:
@@ -224,7 +224,7 @@ def check_windows(window: tuple[int, int], pre_window: tuple[int, int]) -> None:
             raise StudyError(f"{flag} {a} {b}: the first day must not come after the last")
         if max(abs(a), abs(b)) > MAX_OFFSET:
             raise StudyError(
-                f"{flag} {a} {b} is longer than the data allow for matched placebo dates; keep both "
+                f"{flag} {a} {b} is longer than the launch data allow; keep both "
                 f"ends within {MAX_OFFSET} days of the event"
             )
 
@@ -248,7 +248,7 @@ def studied_events(
     usable = chosen[chosen["start_local"].between(first_ok, last_ok)]
     if usable.empty:
         raise StudyError(
-            f"none of the {len(chosen)} events has its windows (days {span[0]} to {span[1]}) inside "
+            f"none of your {plural(len(chosen), 'event')} has its windows (days {span[0]} to {span[1]}) inside "
             f"the launch data ({start:%Y-%m-%d} to {end:%Y-%m-%d}); use events from "
             f"{first_ok:%Y-%m-%d} to {last_ok:%Y-%m-%d} or shorter windows"
         )
@@ -334,8 +334,8 @@ def sentence(r: StudyResult) -> str:
         f", {r.n_events_dropped} left out (windows outside the data)" if r.n_events_dropped else ""
     )
     return (
-        f"{r.n_events} events ({r.n_mine} yours{dropped}; categories {', '.join(r.categories)}): "
-        f"{r.observed} launch days in days {a:+d} to {b:+d} against {r.expected:.1f} expected from the "
+        f"{plural(r.n_events, 'event')} ({r.n_mine} yours{dropped}; categories "
+        f"{', '.join(r.categories)}): {plural(r.observed, 'launch day')} in days {a:+d} to {b:+d} against {r.expected:.1f} expected from the "
         f"launches before them, rate ratio {_fmt(r.rate_ratio)} (95% interval {_fmt(r.ci[0])}–"
         f"{_fmt(r.ci[1])}), p = {r.p_value:.3f} ({r.method})."
     )

@@ -1,0 +1,190 @@
+"""`claim`: the seed claim on the Pyongyang clock, the verdict's limits, and one-line answers to bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import pytest
+
+from dprk_launches import analyst_cli, claim, reports
+from dprk_launches.__main__ import main
+
+pytestmark = pytest.mark.usefixtures("mirror")
+
+SEED = ["--event-date", "2022-01-12", "--event-tz", "America/New_York"]
+KEYS = {
+    "event_local_date",
+    "launch_local_dates",
+    "days_after",
+    "p_model",
+    "p_placebo",
+    "prob_launch_within",
+    "launch_days_before_30",
+    "verdict",
+    "report",
+}
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse refuses the arguments themselves
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict:
+    """The seed claim's JSON, computed once for the module (the real headline test)."""
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    buffer = StringIO()
+    with redirect_stdout(buffer):
+        assert main(["claim", *SEED, "--launch-date", "2022-01-14", "--json", "--no-report"]) == 0
+    return json.loads(buffer.getvalue())
+
+
+def test_seed_claim_json(seed: dict) -> None:
+    assert KEYS <= set(seed)
+    assert seed["event_local_date"] == "2022-01-13"
+    assert seed["launch_local_dates"] == ["2022-01-14"]
+    assert seed["days_after"] == [1]
+    assert seed["within"] == 1
+    assert seed["launch_days_before_30"] == 2
+    assert seed["launch_dates_before_30"] == ["2022-01-05", "2022-01-11"]
+    assert 0 < seed["prob_launch_within"] < 0.2
+    assert seed["p_model"] == pytest.approx(seed["prob_launch_within"], abs=1e-3)
+    assert 0 < seed["p_placebo"] <= 1
+    assert seed["report"] is None
+    assert "2022-01-12-ofac-state-sans-procurement" in seed["catalogue_events_same_day"]
+    assert "timing alone cannot show" in seed["verdict"]
+
+
+def test_seed_claim_finds_the_foreign_ministry_statement(seed: dict) -> None:
+    if not seed["statements_available"]:
+        pytest.skip("the catalogue has no dprk_statement rows yet")
+    first = seed["dprk_statements"][0]
+    assert first["responds_to"] == "2022-01-12-ofac-state-sans-procurement"
+    assert first["date_local"] == "2022-01-14"
+    assert "DPRK statement in our catalogue" in seed["verdict"]
+
+
+@pytest.mark.parametrize(
+    ("date", "time", "zone", "local"),
+    [
+        ("2022-01-12", dt.time(12), "America/New_York", "2022-01-13"),
+        ("2022-01-12", dt.time(9), "America/New_York", "2022-01-12"),
+        ("2022-01-12", dt.time(23, 50), "Asia/Seoul", "2022-01-12"),
+        ("2016-01-01", dt.time(0, 15), "Asia/Seoul", "2015-12-31"),
+    ],
+)
+def test_event_lands_on_the_pyongyang_day(date: str, time: dt.time, zone: str, local: str) -> None:
+    day = claim.pyongyang_day(dt.date.fromisoformat(date), time, ZoneInfo(zone))
+    assert day == pd.Timestamp(local)
+
+
+def test_without_a_named_launch_the_window_is_a_week(capsys: pytest.CaptureFixture[str]) -> None:
+    result = claim.check_claim("2022-01-12", "America/New_York", n_draws=500)
+    assert result.within == claim.DEFAULT_WITHIN
+    assert result.launch_local_dates == ["2022-01-14", "2022-01-17"]
+    assert result.days_after == [1, 4]
+    assert result.p_model <= result.prob_launch_within
+
+
+def test_a_stated_time_moves_the_event_day() -> None:
+    late = claim.check_claim("2022-01-12", "Asia/Seoul", event_time="23:00", n_draws=500)
+    assert late.event_local_date == "2022-01-12"
+    assert late.days_after[0] == 2
+
+
+def test_verdict_never_claims_a_cause(seed: dict) -> None:
+    base = claim.claim_from_json(seed)
+    quiet = replace(base, launch_local_dates=[], days_after=[], prob_launch_within=0.3)
+    common = replace(base, p_model=0.4, p_placebo=0.6, dprk_statements=[])
+    texts = [claim.verdict(r) for r in (base, quiet, common)]
+    assert "no support" in texts[1]
+    assert "no evidence of retaliation" in texts[2]
+    for text in texts:
+        assert text.count(".") >= 1 and text.endswith(".")
+        for word in ("proves", "caused", "was retaliation", "in retaliation"):
+            assert word not in text
+
+
+def test_report_parameters_match_the_template(
+    seed: dict, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen = {}
+
+    def fake(name: str, notebook: str, title: str, parameters: dict, out_dir: Path) -> Path:
+        seen.update(name=name, notebook=notebook, parameters=parameters, out_dir=out_dir)
+        return out_dir / f"{name}.html"
+
+    monkeypatch.setattr(analyst_cli, "build_page", fake)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(["claim", *SEED, "--launch-date", "2022-01-14", "--out", "pages"], capsys)
+    assert code == 0
+    declared = reports.notebook_parameters(claim.config.NOTEBOOKS_DIR / analyst_cli.CLAIM_NOTEBOOK)
+    assert set(seen["parameters"]) <= set(declared)
+    assert seen["out_dir"] == (tmp_path / "pages").resolve()
+    assert seen["parameters"]["precomputed"]["event_local_date"] == "2022-01-13"
+    assert out.splitlines()[0] == seed["verdict"]
+    assert out.splitlines()[1].startswith("report: ")
+
+
+def test_claim_writes_an_offline_html_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        ["claim", *SEED, "--launch-date", "2022-01-14", "--out", str(tmp_path)], capsys
+    )
+    assert code == 0, err
+    page = Path(out.strip().splitlines()[-1].removeprefix("report: "))
+    if not page.is_absolute():
+        page = claim.config.PROJECT_ROOT / page
+    text = page.read_text(encoding="utf-8")
+    assert "13 January 2022 in Pyongyang" in text
+    assert "data:image/png;base64" in text
+    assert "<script src=" not in text
+
+
+BAD = [
+    (["--event-date", "2022-13-01", "--event-tz", "Asia/Seoul"], "--event-date"),
+    (["--event-date", "12/01/2022", "--event-tz", "Asia/Seoul"], "YYYY-MM-DD"),
+    (["--event-date", "2022-01-12", "--event-tz", "Mars/Olympus"], "IANA time zone"),
+    (["--event-date", "2022-01-12", "--event-tz", "../../etc/passwd"], "IANA time zone"),
+    (["--event-date", "2022-01-12", "--event-tz", "Asia/Seoul", "--event-time", "25:00"], "HH:MM"),
+    (["--event-date", "1984-01-01", "--event-tz", "Asia/Seoul"], "launch data start"),
+    (["--event-date", "2031-01-01", "--event-tz", "Asia/Seoul"], "after the launch data end"),
+    (["--event-date", "2026-04-15", "--event-tz", "Asia/Seoul"], "--within 4 or less"),
+    (["--event-date", "2026-04-15", "--event-tz", "Asia/Seoul", "--within", "30"], "--within 4"),
+    ([*SEED, "--launch-date", "2022-01-15"], "nearest launch days are 2022-01-14 or 2022-01-17"),
+    ([*SEED, "--launch-date", "2022-01-11"], "not after the event"),
+    ([*SEED, "--launch-date", "2031-01-01"], "outside the launch data"),
+    ([*SEED, "--within", "0"], "--within 0"),
+    ([*SEED, "--within", "999"], "--within 999"),
+    ([*SEED, "--within", "two"], "invalid int value"),
+    ([*SEED, "--launch-date", "2022-01-17", "--within", "1"], "ends before the named launch"),
+    (["--event-date", "2018-04-15", "--event-tz", "Asia/Seoul", "--within", "10"], "moratorium"),
+    (["--event-tz", "Asia/Seoul"], "--event-date"),
+]
+
+
+@pytest.mark.parametrize(("args", "says"), BAD, ids=[f"bad{i}" for i in range(len(BAD))])
+def test_bad_input_is_one_line_and_exit_2(
+    args: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["claim", *args, "--json", "--no-report"], capsys)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert says in lines[0]
+    assert "Traceback" not in err
