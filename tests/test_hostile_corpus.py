@@ -167,3 +167,25 @@ def test_cli_as_a_user_runs_it(case: hostile_corpus.Case, tmp_path: Path) -> Non
     assert "Traceback" not in text
     assert case.message in text, text
     assert done.returncode == case.exit_code, text
+
+
+def test_output_into_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    if "BrokenPipeError" not in inspect.getsource(cli.main):
+        pytest.xfail("__main__.main must handle BrokenPipeError (`... | head`)")
+    rows = [
+        hostile_corpus.GOOD | {"event_id": f"2022-01-12-x{i}", "title": f"t{i}", "timezone": "X"}
+        for i in range(3000)
+    ]
+    path = tmp_path / "many.csv"
+    path.write_text(hostile_corpus.csv_text(rows), encoding="utf-8")
+    env = os.environ | {"PYTHONPATH": str(config.PACKAGE_DIR.parent)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dprk_launches", "events", "check", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and "Exception ignored" not in err, err
