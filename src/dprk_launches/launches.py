@@ -10,6 +10,7 @@ import json
 import math
 import re
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
@@ -109,7 +110,7 @@ def _csv_frame(path: Path, text: str) -> pd.DataFrame:
     if not records:
         raise DataError(path, "the file is empty")
     header = [h.strip() for h in records[0]]
-    twice = sorted({h for h in header if header.count(h) > 1})
+    twice = sorted(h for h, n in Counter(header).items() if n > 1)
     if twice:
         raise DataError(path, f"column name(s) {twice} appear more than once in the header")
     for i, record in enumerate(records[1:], 1):
@@ -138,7 +139,8 @@ def _require_columns(path: Path, found: list[str], required: list[str]) -> None:
         for col in missing:
             close = difflib.get_close_matches(col, found, n=1, cutoff=0.6)
             hints.append(f"'{col}'" + (f" (renamed to '{close[0]}'?)" if close else ""))
-        raise DataError(path, f"missing column(s) {', '.join(hints)}; found {found}")
+        shown = found[:20] + ([f"... {len(found) - 20} more"] if len(found) > 20 else [])
+        raise DataError(path, f"missing column(s) {', '.join(hints)}; found {shown}")
 
 
 def _number(text: object) -> float:
