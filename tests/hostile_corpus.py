@@ -578,6 +578,13 @@ def third_party_cases() -> Iterator[Case]:
             None,
             None,
         ),
+        (
+            "wide-header",
+            lambda: (",".join(f"c{i}" for i in range(20000)) + "\n" + "," * 19999 + "\n").encode(),
+            "19980 more",
+            None,
+            None,
+        ),
     ]
     for name, make, message, row, column in csis:
         yield Case(
