@@ -2,7 +2,8 @@
 
 - `headline_test` (analysis.headline): the intensity-model likelihood-ratio test of an event-window
   effect, with a profile-likelihood interval, beside the block-shift randomization test; `power`.
-- `model_test`, `IntensityFit` (analysis.model); `shift_test` (analysis.shift).
+- `fit_intensity`, `branching_interval`, `model_test`, `IntensityFit` (analysis.model);
+  `shift_test` (analysis.shift).
 - Earlier tests kept for comparison: matched placebo dates `placebo_test`, `placebo_band`,
   `sensitivity_grid` (analysis.placebo) and the in-sample `conditional_test` (analysis.conditional).
 - `adjust_pvalues`, `compare_categories`, `window_grid` (max-T over a window grid; analysis.multiplicity).
@@ -12,7 +13,13 @@ from __future__ import annotations
 
 from .analysis.conditional import ConditionalResult, conditional_test, weighted_bernoulli_sf
 from .analysis.headline import HeadlineResult, PowerResult, headline_test, power
-from .analysis.model import IntensityFit, ModelTest, model_test
+from .analysis.model import (
+    IntensityFit,
+    ModelTest,
+    branching_interval,
+    fit_intensity,
+    model_test,
+)
 from .analysis.multiplicity import adjust_pvalues, compare_categories, window_grid
 from .analysis.placebo import (
     MATCHINGS,
@@ -43,9 +50,11 @@ __all__ = [
     "PowerResult",
     "ShiftResult",
     "adjust_pvalues",
+    "branching_interval",
     "build_pools",
     "compare_categories",
     "conditional_test",
+    "fit_intensity",
     "headline_test",
     "matched_pools",
     "model_test",

@@ -3,15 +3,17 @@
 Day t has intensity
 
     lambda_t = exp(beta * w_t) * (b_t + alpha * g_t),
-    log b_t  = mu[era(t)] + r[quarter(t)] + sum_j (c_j cos(j w doy_t) + s_j sin(j w doy_t)),
+    log b_t  = mu[era(t)] + r(t) + sum_j (c_j cos(j w doy_t) + s_j sin(j w doy_t)),
 
 where g_t is the normalised, exponentially weighted launch history (`hawkes.excitation`, weights
 summing to 1, so alpha is the branching ratio), w_t = 1 on days inside [a, b] after any tested event
 (the union of the windows, so clumped events count a day once), and a day is a launch day with
-probability 1 - exp(-lambda_t). The calendar-time term r is a random walk over calendar quarters,
-penalised by its first differences (sd TREND_STEP_SD per quarter) and, to separate it from the eras,
-by a weak ridge on its level: a busy year is explained by the background, not read as
-self-excitation. Fit by penalised maximum likelihood (L-BFGS-B, analytic gradient). The event effect
+probability 1 - exp(-lambda_t). The calendar-time term r(t) is a linear spline with a knot every
+TREND_KNOT_DAYS (a year), its knot values a random walk penalised by their first differences (sd
+TREND_STEP_SD per knot) and, to separate it from the eras, by a weak ridge on the level: a busy year
+is explained by the background, not read as self-excitation, while a campaign of a few weeks is
+still left to the self-excitation (a trend flexible enough to follow campaigns would take the
+post-launch clustering from the excitation and hand it to any event placed after launches). Fit by penalised maximum likelihood (L-BFGS-B, analytic gradient). The event effect
 exp(beta) is the intensity ratio on window days; its test is a likelihood ratio (chi-square, 1 df,
 two-sided) and its interval inverts the profile likelihood.
 """
@@ -30,7 +32,8 @@ from ..windows import union_window_mask
 
 OMEGA = 2 * np.pi / 365.25
 N_HARMONICS = 2
-TREND_STEP_SD = 0.5
+TREND_KNOT_DAYS = 365.25
+TREND_STEP_SD = 1.0
 TREND_LEVEL_SD = 2.0
 LOG_MU_BOUNDS = (np.log(1e-6), np.log(2.0))
 ALPHA_MAX = 0.95
@@ -40,11 +43,12 @@ BETA_BOUNDS = (-6.0, 6.0)
 
 @dataclass(frozen=True)
 class Design:
-    """Day-level covariates: era codes, quarter codes, seasonal harmonics, the event-window indicator."""
+    """Day-level covariates: era codes, trend knots and weights, seasonal harmonics, event window."""
 
     era_codes: np.ndarray
     era_names: tuple[str, ...]
-    quarter_codes: np.ndarray
+    knot_left: np.ndarray
+    knot_weight: np.ndarray
     harmonics: np.ndarray
     window: np.ndarray
 
@@ -54,9 +58,23 @@ class Design:
         return len(self.era_names)
 
     @property
-    def n_quarters(self) -> int:
-        """Number of calendar quarters of the random-walk trend."""
-        return int(self.quarter_codes.max()) + 1
+    def n_knots(self) -> int:
+        """Number of knots of the trend spline."""
+        return int(self.knot_left.max()) + 2
+
+    def trend(self, r: np.ndarray) -> np.ndarray:
+        """Trend r(t) per day from the knot values (linear interpolation)."""
+        return (1 - self.knot_weight) * r[self.knot_left] + self.knot_weight * r[self.knot_left + 1]
+
+    def trend_gradient(self, db: np.ndarray) -> np.ndarray:
+        """Gradient with respect to the knot values of sum_t db_t r(t)."""
+        left = np.bincount(
+            self.knot_left, weights=db * (1 - self.knot_weight), minlength=self.n_knots
+        )
+        right = np.bincount(
+            self.knot_left + 1, weights=db * self.knot_weight, minlength=self.n_knots
+        )
+        return left + right
 
     @classmethod
     def build(cls, index: pd.DatetimeIndex, window: np.ndarray | None = None) -> Design:
@@ -67,19 +85,21 @@ class Design:
         remap = np.full(len(labels.categories), -1, dtype=np.int64)
         remap[present] = np.arange(len(present))
         names = tuple(str(labels.categories[c]) for c in present)
-        quarter = (index.year - index.year[0]) * 4 + (index.month - 1) // 3
-        quarter = (quarter - quarter[0]).to_numpy().astype(np.int64)
+        position = np.arange(len(index)) / TREND_KNOT_DAYS
+        n_knots = max(int(np.ceil(position[-1])) + 1, 2)
+        left = np.minimum(np.floor(position).astype(np.int64), n_knots - 2)
+        weight = position - left
         doy = index.day_of_year.to_numpy()
         harmonics = np.vstack(
             [f(j * OMEGA * doy) for j in range(1, N_HARMONICS + 1) for f in (np.cos, np.sin)]
         )
         w = np.zeros(len(index)) if window is None else np.asarray(window, dtype=float)
-        return cls(remap[codes], names, quarter, harmonics, w)
+        return cls(remap[codes], names, left, weight, harmonics, w)
 
 
 def _sizes(design: Design) -> tuple[int, int, int]:
     """Lengths of the era, trend and season blocks of the parameter vector."""
-    return design.n_eras, design.n_quarters, 2 * N_HARMONICS
+    return design.n_eras, design.n_knots, 2 * N_HARMONICS
 
 
 def _unpack(x: np.ndarray, design: Design) -> tuple[np.ndarray, ...]:
@@ -89,7 +109,7 @@ def _unpack(x: np.ndarray, design: Design) -> tuple[np.ndarray, ...]:
 
 
 def _penalty(r: np.ndarray) -> tuple[float, np.ndarray]:
-    """Random-walk penalty on the quarterly trend and its gradient."""
+    """Random-walk penalty on the trend's knot values and its gradient."""
     d = np.diff(r)
     value = 0.5 * (d @ d) / TREND_STEP_SD**2 + 0.5 * (r @ r) / TREND_LEVEL_SD**2
     grad = r / TREND_LEVEL_SD**2
@@ -101,7 +121,7 @@ def _penalty(r: np.ndarray) -> tuple[float, np.ndarray]:
 def background(x: np.ndarray, design: Design) -> np.ndarray:
     """Background intensity b_t per day."""
     mu, r, season, *_ = _unpack(x, design)
-    return np.exp(mu[design.era_codes] + r[design.quarter_codes] + season @ design.harmonics)
+    return np.exp(mu[design.era_codes] + design.trend(r) + season @ design.harmonics)
 
 
 def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.ndarray]:
@@ -122,25 +142,23 @@ def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.n
     grad = np.concatenate(
         [
             np.bincount(design.era_codes, weights=db, minlength=design.n_eras),
-            np.bincount(design.quarter_codes, weights=db, minlength=design.n_quarters),
+            design.trend_gradient(db),
             design.harmonics @ db,
             [(dl * mult) @ g, alpha * ((dl * mult) @ h), (dl * lam) @ design.window],
         ]
     )
-    grad[design.n_eras : design.n_eras + design.n_quarters] -= dpen
+    grad[design.n_eras : design.n_eras + design.n_knots] -= dpen
     return -float(ll) + pen, -grad
 
 
-def _bounds(design: Design, beta: float | None) -> list[tuple[float, float]]:
-    """Box bounds; beta pinned (e.g. at 0 for the null) when given."""
+def _bounds(
+    design: Design, beta: float | None, alpha: float | None = None
+) -> list[tuple[float, float]]:
+    """Box bounds; beta (e.g. 0 for the null) and alpha (for its profile) pinned when given."""
     e, q, s = _sizes(design)
     b = (beta, beta) if beta is not None else BETA_BOUNDS
-    return (
-        [LOG_MU_BOUNDS] * e
-        + [(-8.0, 8.0)] * q
-        + [(-3.0, 3.0)] * s
-        + [(0.0, ALPHA_MAX), KAPPA_BOUNDS, b]
-    )
+    a = (alpha, alpha) if alpha is not None else (0.0, ALPHA_MAX)
+    return [LOG_MU_BOUNDS] * e + [(-8.0, 8.0)] * q + [(-3.0, 3.0)] * s + [a, KAPPA_BOUNDS, b]
 
 
 def start_values(y: np.ndarray, design: Design) -> np.ndarray:
@@ -153,17 +171,18 @@ def start_values(y: np.ndarray, design: Design) -> np.ndarray:
 
 
 def _minimise(
-    y: np.ndarray, design: Design, x0: np.ndarray, beta: float | None
+    y: np.ndarray, design: Design, x0: np.ndarray, beta: float | None, alpha: float | None = None
 ) -> optimize.OptimizeResult:
-    """L-BFGS-B on the penalised objective (beta fixed when given)."""
-    x0 = np.clip(x0, *np.array(_bounds(design, beta)).T)
+    """L-BFGS-B on the penalised objective (beta and alpha fixed when given)."""
+    bounds = _bounds(design, beta, alpha)
+    x0 = np.clip(x0, *np.array(bounds).T)
     return optimize.minimize(
         objective,
         x0,
         args=(y, design),
         jac=True,
         method="L-BFGS-B",
-        bounds=_bounds(design, beta),
+        bounds=bounds,
         options={"maxiter": 2000, "ftol": 1e-9, "gtol": 1e-5},
     )
 
@@ -202,6 +221,16 @@ class IntensityFit:
         """Background intensity per day of the fitted calendar."""
         return background(self.x, self.design)
 
+    def summary(self) -> str:
+        """Readable text: branching ratio, trigger delay, background range over the calendar."""
+        base = 30 * self.background()
+        return (
+            f"Intensity model on {self.n_days} days with {self.n_launch_days} launch days: branching "
+            f"ratio {self.alpha:.2f}, mean trigger delay {self.decay_days:.1f} days; background "
+            f"between {np.quantile(base, 0.05):.2f} and {np.quantile(base, 0.95):.2f} launch days per "
+            "30 days (5th to 95th percentile of days)."
+        )
+
     def intensity(self, y: np.ndarray) -> np.ndarray:
         """One-step-ahead intensity per day given the launch days y before it."""
         g = excitation(y, self.kappa)
@@ -226,6 +255,20 @@ def fit(
 def launch_days(daily: pd.DataFrame) -> np.ndarray:
     """0/1 launch-day vector of a zero-filled daily calendar."""
     return (daily["launch_days"].to_numpy() > 0).astype(float)
+
+
+def fit_intensity(daily: pd.DataFrame) -> IntensityFit:
+    """The model without event terms, fitted to a zero-filled daily calendar (`series.daily_counts`)."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return fit(launch_days(daily), Design.build(pd.DatetimeIndex(daily.index)), beta=0.0)
+
+
+def branching_interval(
+    daily: pd.DataFrame, fit_: IntensityFit, level: float = 0.95
+) -> tuple[float, float]:
+    """Profile-likelihood interval for the branching ratio of a fit made by `fit_intensity`."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return alpha_interval(launch_days(daily), fit_, level)
 
 
 @dataclass(frozen=True)
@@ -313,6 +356,26 @@ def model_test(
         p_value=float(stats.chi2.sf(lr, 1)),
         ci=ci,
     )
+
+
+def alpha_interval(y: np.ndarray, fit_: IntensityFit, level: float = 0.95) -> tuple[float, float]:
+    """Profile-likelihood interval for the branching ratio alpha (other parameters re-fitted)."""
+    crit = stats.chi2.ppf(level, 1)
+    beta = fit_.beta if fit_.design.window.any() else 0.0
+
+    def gap(a: float) -> float:
+        """Twice the drop of the penalised log-likelihood with alpha pinned at a, minus the cut-off."""
+        x0 = fit_.x.copy()
+        return 2 * (_minimise(y, fit_.design, x0, beta, alpha=a).fun - fit_.objective) - crit
+
+    ends = []
+    for edge in (0.0, ALPHA_MAX):
+        if gap(edge) <= 0:
+            ends.append(edge)
+        else:
+            lo, hi = sorted((fit_.alpha, edge))
+            ends.append(float(optimize.brentq(gap, lo, hi, xtol=1e-3)))
+    return ends[0], ends[1]
 
 
 def efficient_information(fit_: IntensityFit, y: np.ndarray) -> float:

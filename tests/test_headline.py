@@ -1,0 +1,172 @@
+"""The headline test, power, block-shift randomization, max-T grid and a tiny calibration (local and Dask)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dprk_launches import config, inference
+from dprk_launches.analysis import model, shift
+from dprk_launches.windows import union_window_mask
+
+CALENDAR = pd.date_range("2009-01-01", "2022-12-31", freq="D", name="date_local")
+EVENTS = CALENDAR[np.arange(150, len(CALENDAR) - 60, 131)]
+
+
+def _daily(effect: float, seed: int) -> pd.DataFrame:
+    """Launch days with a seasonal, trending background, self-excitation and an effect after EVENTS."""
+    pos = CALENDAR.get_indexer(EVENTS)
+    design = model.Design.build(
+        CALENDAR, union_window_mask(len(CALENDAR), pos, 1, 30).astype(float)
+    )
+    x = model.start_values(np.zeros(len(CALENDAR)), design)
+    e, q, s = model._sizes(design)
+    x[:e] = np.log(0.015)
+    x[e : e + q] = 0.4 * np.sin(np.arange(q))
+    x[e + q] = 0.4
+    x[e + q + s], x[e + q + s + 1] = 0.3, 0.9
+    truth = model.IntensityFit(x, design, 0.0, len(CALENDAR), 0)
+    y = model.simulate(truth, np.random.default_rng(seed), effect=effect).astype(int)
+    salvo = np.random.default_rng(seed + 1).integers(1, 5, len(y))
+    return pd.DataFrame({"launch_days": y, "missiles": y * salvo}, index=CALENDAR)
+
+
+@pytest.fixture(scope="module")
+def with_effect() -> pd.DataFrame:
+    return _daily(2.5, 1)
+
+
+@pytest.fixture(scope="module")
+def without_effect() -> pd.DataFrame:
+    return _daily(1.0, 2)
+
+
+def test_headline_detects_effect_and_states_direction(with_effect: pd.DataFrame) -> None:
+    r = inference.headline_test(with_effect, EVENTS, (1, 30), n_draws=500)
+    assert r.p_value < 0.01 and r.direction == "more"
+    assert r.ci[0] < 2.5 < r.ci[1] and r.ci[0] > 1
+    assert r.n_events == len(EVENTS) and r.method.startswith("intensity model")
+    frame = r.to_frame()
+    assert list(frame[["ci_low", "ci_high"]].iloc[0]) == list(r.ci)
+    assert "rate ratio" in r.summary() and len(r.headline("Test").split(". ")) <= 3
+
+
+def test_headline_reports_a_dip_as_fewer() -> None:
+    r = inference.headline_test(_daily(0.15, 3), EVENTS, (1, 30), n_draws=500)
+    assert r.direction == "fewer" and r.rate_ratio < 1 and r.ci[1] < 1 and r.p_value < 0.05
+
+
+def test_headline_accepts_index_series_and_frame(without_effect: pd.DataFrame) -> None:
+    frame = pd.DataFrame({"start_local": EVENTS})
+    results = [
+        inference.headline_test(without_effect, dates, (1, 30), n_draws=200, interval=False)
+        for dates in (EVENTS, pd.Series(EVENTS), frame)
+    ]
+    assert len({(r.p_value, r.observed) for r in results}) == 1
+
+
+def test_same_day_events_count_once(without_effect: pd.DataFrame) -> None:
+    doubled = EVENTS.append(EVENTS).sort_values()
+    a = inference.headline_test(without_effect, EVENTS, n_draws=200, interval=False)
+    b = inference.headline_test(without_effect, doubled, n_draws=200, interval=False)
+    assert (a.p_value, a.n_events) == (b.p_value, b.n_events)
+
+
+def test_missiles_unit_uses_randomization(without_effect: pd.DataFrame) -> None:
+    r = inference.headline_test(without_effect, EVENTS, unit="missiles", n_draws=300)
+    assert r.method == "block-shift randomization" and r.ci[0] <= r.rate_ratio <= r.ci[1]
+
+
+@pytest.mark.parametrize(
+    ("window", "message"), [((5, 1), "a <= b"), ((1, 400), "too long"), ((1, 30), "unit")]
+)
+def test_headline_refuses_bad_input(without_effect: pd.DataFrame, window, message) -> None:
+    unit = "rockets" if message == "unit" else "launch_days"
+    with pytest.raises(ValueError, match=message):
+        inference.headline_test(without_effect, EVENTS, window, unit=unit)
+
+
+def test_headline_refuses_events_outside_calendar(without_effect: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="no event falls inside"):
+        inference.headline_test(without_effect, pd.DatetimeIndex(["1990-01-01"]))
+
+
+def test_power_grows_with_effect_and_events(without_effect: pd.DataFrame) -> None:
+    few = inference.power(without_effect, EVENTS[:8], effects=(1.5, 2.0, 3.0))
+    many = inference.power(without_effect, EVENTS, effects=(1.5, 2.0, 3.0))
+    assert few.table.is_monotonic_increasing and many.table[2.0] > few.table[2.0]
+    assert many.mde < few.mde and 1 < many.mde
+    assert f"With {many.n_events} events" in many.sentence()
+
+
+def test_asymptotic_power_agrees_with_simulation(without_effect: pd.DataFrame) -> None:
+    analytic = inference.power(without_effect, EVENTS, effects=(2.5,))
+    simulated = inference.power(without_effect, EVENTS, effects=(2.5,), n_sims=40, seed=4)
+    assert abs(analytic.table[2.5] - simulated.table[2.5]) < 0.25
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    gaps=st.lists(st.integers(1, 40), min_size=1, max_size=12),
+    seed=st.integers(0, 1000),
+)
+def test_clumps_move_together_inside_their_interval(gaps: list[int], seed: int) -> None:
+    pos = 400 + np.cumsum(gaps)
+    moves = shift.shift_draws(pos, (1, 30), 5000, 50, seed)
+    blocks = shift.clump_blocks(pos)
+    for k in np.unique(blocks):
+        members = moves[:, blocks == k]
+        assert (members == members[:, :1]).all()
+        first = pos[blocks == k][0]
+        moved = first + members[:, 0]
+        assert ((moved // shift.JITTER_DAYS) == (first // shift.JITTER_DAYS)).all()
+
+
+def test_two_sided_p_is_symmetric() -> None:
+    null = np.arange(-50, 51, dtype=float)
+    assert shift.two_sided_p(null, 45) == pytest.approx(shift.two_sided_p(null, -45))
+    assert shift.two_sided_p(null, 0) == 1.0
+
+
+def test_window_grid_adjusted_p_not_below_raw(with_effect: pd.DataFrame) -> None:
+    r = inference.headline_test(with_effect, EVENTS, n_draws=200, interval=False)
+    grid = inference.window_grid(with_effect, EVENTS, [1, 8], [7, 30], fit=r.alt_fit, n_draws=300)
+    assert len(grid) == 3 and (grid["p_value"] >= grid["p_raw"] - 1e-9).all()
+    assert grid.loc[(grid["start"] == 1) & (grid["end"] == 30), "rate_ratio"].iloc[0] > 1.5
+
+
+def _calibration():
+    """The benchmarks/calibration.py module."""
+    path = config.PROJECT_ROOT / "benchmarks" / "calibration.py"
+    spec = importlib.util.spec_from_file_location("calibration_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["calibration_bench"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_small_calibration_smoke(mirror) -> None:
+    cal = _calibration()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = cal.run(n_sims=12, names=("null", "year_tempo", "power_3x"), processes=2)
+    assert out["type1_headline_null"] <= 0.34 and out["power_headline_3x"] >= 0.5
+    assert {"seconds", "sims_per_second", "worlds", "type1_headline_max"} <= set(out)
+
+
+def test_tiny_calibration_on_a_dask_cluster(mirror) -> None:
+    from dask.distributed import LocalCluster
+
+    cal = _calibration()
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        out = cal.run(n_sims=3, names=("single",), dask=cluster.scheduler_address)
+    assert out["settings"]["dask"] and out["worlds"]["single"]["series_too_quiet_to_test"] == 0

@@ -1,0 +1,116 @@
+"""Intensity model with flexible background and event terms: gradient, recovery, LR test, interval."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dprk_launches.analysis import model
+from dprk_launches.windows import union_window_mask
+
+CALENDAR = pd.date_range("2008-01-01", "2023-12-31", freq="D", name="date_local")
+EVENT_POS = np.arange(200, len(CALENDAR) - 60, 97)
+WINDOW = (1, 30)
+TRUE_ALPHA, TRUE_DECAY, TRUE_EFFECT = 0.4, 8.0, 2.0
+
+
+def _truth(effect_window: np.ndarray) -> model.IntensityFit:
+    """A known model: a trend that doubles over the calendar, a season, self-excitation."""
+    design = model.Design.build(CALENDAR, effect_window)
+    x = model.start_values(np.zeros(len(CALENDAR)), design)
+    e, q, s = model._sizes(design)
+    x[:e] = np.log(0.012)
+    x[e : e + q] = np.linspace(-0.5, 0.5, q)
+    x[e + q : e + q + s] = [0.5, 0.0, 0.0, 0.0]
+    x[e + q + s] = TRUE_ALPHA
+    x[e + q + s + 1] = 1 - 1 / TRUE_DECAY
+    x[-1] = 0.0
+    return model.IntensityFit(x, design, 0.0, len(CALENDAR), 0)
+
+
+@pytest.fixture(scope="module")
+def simulated() -> tuple[pd.DataFrame, model.IntensityFit]:
+    """Launch days simulated with a 2x effect in the event windows."""
+    mask = union_window_mask(len(CALENDAR), EVENT_POS, *WINDOW).astype(float)
+    truth = _truth(mask)
+    y = model.simulate(truth, np.random.default_rng(5), effect=TRUE_EFFECT)
+    daily = pd.DataFrame({"launch_days": y.astype(int), "missiles": y.astype(int)}, index=CALENDAR)
+    return daily, truth
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(
+    alpha=st.floats(0.0, 0.9),
+    kappa=st.floats(0.1, 0.95),
+    beta=st.floats(-1.5, 1.5),
+    shift=st.floats(-0.5, 0.5),
+)
+def test_gradient_matches_finite_differences(
+    alpha: float, kappa: float, beta: float, shift: float
+) -> None:
+    days = CALENDAR[:1500]
+    rng = np.random.default_rng(0)
+    y = (rng.random(len(days)) < 0.05).astype(float)
+    design = model.Design.build(days, (np.arange(len(days)) % 60 < 15).astype(float))
+    x = model.start_values(y, design)
+    e, q, s = model._sizes(design)
+    x[e : e + q] = shift * np.sin(np.arange(q))
+    x[e + q : e + q + s] = [0.3, -0.2, 0.1, 0.05]
+    x[e + q + s], x[e + q + s + 1], x[-1] = alpha, kappa, beta
+    _, grad = model.objective(x, y, design)
+    step = 1e-6
+    numeric = np.array(
+        [
+            (model.objective(x + d, y, design)[0] - model.objective(x - d, y, design)[0])
+            / (2 * step)
+            for d in np.eye(len(x)) * step
+        ]
+    )
+    np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_recovers_effect_self_excitation_and_background(simulated) -> None:
+    daily, truth = simulated
+    result = model.model_test(daily, EVENT_POS, WINDOW)
+    lo, hi = result.ci
+    assert lo < TRUE_EFFECT < hi
+    assert abs(np.log(result.rate_ratio) - np.log(TRUE_EFFECT)) < 0.35
+    assert result.p_value < 0.01
+    assert abs(result.alt.alpha - TRUE_ALPHA) < 0.2
+    true_rate = truth.background().mean()
+    assert abs(result.alt.background().mean() / true_rate - 1) < 0.3
+
+
+def test_no_effect_gives_interval_around_one() -> None:
+    truth = _truth(np.zeros(len(CALENDAR)))
+    y = model.simulate(truth, np.random.default_rng(9))
+    daily = pd.DataFrame({"launch_days": y.astype(int), "missiles": y.astype(int)}, index=CALENDAR)
+    result = model.model_test(daily, EVENT_POS, WINDOW)
+    assert result.ci[0] < 1 < result.ci[1]
+    assert result.p_value > 0.01
+
+
+def test_year_swings_are_background_not_self_excitation() -> None:
+    rng = np.random.default_rng(3)
+    year_rate = dict(zip(range(2008, 2024), rng.choice([0.003, 0.01, 0.06], size=16), strict=True))
+    rate = CALENDAR.year.map(year_rate).to_numpy()
+    y = (rng.random(len(CALENDAR)) < rate).astype(float)
+    fit = model.fit(y, model.Design.build(CALENDAR), beta=0.0)
+    assert fit.alpha < 0.25
+
+
+def test_null_is_nested_and_lr_non_negative(simulated) -> None:
+    daily, _ = simulated
+    result = model.model_test(daily, EVENT_POS[:5], WINDOW, interval=False)
+    assert result.lr >= 0
+    assert result.alt.objective <= result.null.objective + 1e-9
+    assert np.isnan(result.ci[0])
+
+
+def test_fit_refuses_too_few_launches() -> None:
+    y = np.zeros(len(CALENDAR))
+    with pytest.raises(ValueError, match="at least 5 launch days"):
+        model.fit(y, model.Design.build(CALENDAR))
