@@ -41,21 +41,9 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 def cmd_events_check(args: argparse.Namespace) -> int:
     """Validate a user's events file or folder against the catalogue rules."""
-    from .events import check_file
-    from .schemas import DataError
+    from .events import run_check
 
-    try:
-        problems = check_file(args.path)
-    except DataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    for p in problems:
-        print(f"{p.file} row {p.row}, column '{p.column}': {p.reason} (value {p.value!r})")
-    if problems:
-        print(f"{len(problems)} problem(s) found; nothing was loaded.", file=sys.stderr)
-        return 1
-    print(f"{args.path}: OK")
-    return 0
+    return run_check(args.path)
 
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
@@ -149,12 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
+    from .schemas import DataError
     from .sources import SourceError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except SourceError as exc:
+    except (SourceError, DataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
