@@ -46,6 +46,14 @@ def build_page(name: str, notebook: str, title: str, parameters: dict, out_dir: 
     return Path(result.html)
 
 
+def _shown(page: Path) -> str:
+    """A report path as the user should type it: relative to the current directory when inside it."""
+    try:
+        return page.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(page.resolve())
+
+
 def _out_dir(value: Path | None, default: Path) -> Path:
     """The output folder: --out resolved from the current directory, else the default under reports/."""
     return (Path.cwd() / value).resolve() if value is not None else default
@@ -76,7 +84,7 @@ def cmd_claim(args: argparse.Namespace) -> int:
         title = f"Claim check: {result.title or 'the event of ' + result.event_date}"
         out_dir = _out_dir(args.out, config.REPORTS_DIR / "claims")
         page = build_page(claim.report_name(result), CLAIM_NOTEBOOK, title, parameters, out_dir)
-        report = config.display_path(page)
+        report = _shown(page)
     if args.json:
         print(json.dumps(result.to_json(report), indent=2, ensure_ascii=False))
     else:
@@ -106,7 +114,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         }
         out_dir = _out_dir(args.out, config.REPORTS_DIR / "studies")
         page = build_page(name, STUDY_NOTEBOOK, f"Event study: {name}", parameters, out_dir)
-        report = config.display_path(page)
+        report = _shown(page)
     if args.json:
         print(json.dumps(result.to_json(report), indent=2, ensure_ascii=False))
     else:

@@ -181,9 +181,7 @@ def load_user_events(path: str | Path, base: Path | None = None) -> tuple[pd.Dat
     theirs = [r for r in table.attrs.get("rejected", []) if r.file in shown_of]
     if theirs:
         first = theirs[0]
-        more = (
-            f" (and {len(theirs) - 1} more; `events check` lists them)" if len(theirs) > 1 else ""
-        )
+        more = f" (and {len(theirs) - 1} more problems)" if len(theirs) > 1 else ""
         raise StudyError(
             _shown(
                 f"file {first.file} row {first.row}, column '{first.column}': {first.reason} "
