@@ -39,20 +39,9 @@ def commands() -> set[str]:
     return set(sub.choices)
 
 
-def check_uses_run_check() -> bool:
-    return "run_check" in inspect.getsource(cli.cmd_events_check)
-
-
 def needs_command(case: hostile_corpus.Case) -> None:
     if case.command is not None and case.command not in commands():
         pytest.skip(f"command '{case.command}' does not exist yet")
-    if (
-        case.command == "events"
-        and case.file
-        and case.exit_code == 2
-        and not check_uses_run_check()
-    ):
-        pytest.xfail("__main__.cmd_events_check must call events.run_check (exit 2 for a bad path)")
 
 
 def assert_names(text: str, case: hostile_corpus.Case) -> None:
