@@ -632,3 +632,14 @@ def test_own_categories_are_opt_in_and_still_validated(tmp_path: Path) -> None:
     ours_wrong = write_events(tmp_path / "ours.csv", [GOOD | {"subcategory": "banana"}])
     with pytest.raises(DataError, match="unknown subcategory 'banana'"):
         events.load_events(extra=[ours_wrong], own_categories=True)
+
+
+def test_events_check_can_allow_own_categories(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_events(
+        tmp_path / "own.csv", [GOOD | {"category": "my_summits", "subcategory": ""}]
+    )
+    assert events.run_check(path) == 1
+    assert "unknown category 'my_summits'" in capsys.readouterr().out
+    assert events.run_check(path, own_categories=True) == 0

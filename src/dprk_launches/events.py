@@ -813,16 +813,18 @@ class CheckResult:
     warnings: list[str]
 
 
-def check(path: Path | str) -> CheckResult:
+def check(path: Path | str, own_categories: bool = False) -> CheckResult:
     """Every problem with a user's events file or folder, checked against our catalogue.
 
     Raises PathError when `path` names nothing checkable; a broken file inside is a problem.
+    `own_categories` allows the user's own lowercase categories, as in `load_events`.
     """
     files, folder_problems = _expand([path])
     ours = _raw_catalogue(include_generated=True, skip=tuple(files))
     theirs = _gather(files)
     shown = frozenset(config.display_path(p) for p in files)
-    keep, rejected = _validate_rows(ours + theirs.rows, "collect", shown, frozenset())
+    own = shown if own_categories else frozenset()
+    keep, rejected = _validate_rows(ours + theirs.rows, "collect", shown, own)
     _finish([r for r in keep if r["file"] in shown])
     problems = [
         Rejection(e.file, e.row, e.column, "", e.reason)
@@ -860,11 +862,16 @@ def format_problem(problem: Rejection) -> str:
     return f"{where}: {problem.reason}{value}"
 
 
-def run_check(path: Path | str, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_check(
+    path: Path | str,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    own_categories: bool = False,
+) -> int:
     """`events check`: problems to `out`, warnings to `err`; exit 0 ok, 1 problems, 2 unusable path."""
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        result = check(path)
+        result = check(path, own_categories=own_categories)
     except PathError as exc:
         print(f"error: {exc}", file=err)
         return 2
