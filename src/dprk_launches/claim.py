@@ -160,14 +160,14 @@ def placebo(
         r = headline(daily, event_dates, **kwargs)
         ci = tuple(float(v) for v in r.ci)
         expected = float(r.expected)
-        method = f"headline_test: {r.method}"
+        method = str(r.method)
     else:
         r = inference.placebo_test(
             daily, event_dates, window, pre_window, n_draws=n_draws, seed=seed
         )
         ci = tuple(float(v) for v in r.rate_ratio_interval)
         expected = float(r.placebo_mean)
-        method = f"placebo_test: {r.matching} matching"
+        method = f"matched placebo dates, {r.matching} matching"
     return {
         "n_events": int(r.n_events),
         "n_events_dropped": int(r.n_events_dropped),
@@ -467,7 +467,7 @@ def tests_text(r: ClaimResult) -> str:
     )
     return (
         f"Launch days in days +1 to +{r.within}: observed {r.placebo_observed}, expected "
-        f"{r.placebo_expected:.2f} from the launch history (headline test, {r.placebo_method}): "
+        f"{r.placebo_expected:.2f} from the launch history (headline test: {r.placebo_method}): "
         f"p = {fmt_p(r.p_placebo)}{shift}. In the {PRE_DAYS} days before the event: observed "
         f"{r.launch_days_before_30}, expected {r.expected_before_30:.1f} (described, not tested)."
     )

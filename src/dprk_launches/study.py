@@ -335,5 +335,5 @@ def sentence(r: StudyResult) -> str:
         f"{plural(r.n_events, 'event')} ({r.n_mine} yours{dropped}; categories "
         f"{', '.join(r.categories)}): {plural(r.observed, 'launch day')} in days {a:+d} to {b:+d} against {r.expected:.1f} expected from the "
         f"launches before them, rate ratio {_fmt(r.rate_ratio)} (95% interval {_fmt(r.ci[0])}–"
-        f"{_fmt(r.ci[1])}), p = {r.p_value:.3f} ({r.method})."
+        f"{_fmt(r.ci[1])}), p = {r.p_value:.3f} (headline test: {r.method})."
     )
