@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dprk_launches import events, schemas
+from dprk_launches import config, events, schemas
 from dprk_launches.schemas import DataError
 
 GOOD = {
@@ -31,6 +31,7 @@ GOOD = {
     "responds_to": "",
     "threat_level": "",
 }
+NEW_COLUMNS = ("source_kind", "responds_to", "threat_level")
 STATEMENT = GOOD | {
     "event_id": "2022-01-14-fm-test-statement",
     "category": "dprk_statement",
@@ -413,7 +414,8 @@ def test_header_mistakes_are_errors_that_suggest_the_right_name(
 
 
 def test_a_users_file_without_the_new_columns_loads_as_unknown_source(tmp_path: Path) -> None:
-    path = write_events(tmp_path / "old.csv", [GOOD], columns=schemas.LEGACY_EVENT_FILE_COLUMNS)
+    old_layout = [c for c in schemas.EVENT_FILE_COLUMNS if c not in NEW_COLUMNS]
+    path = write_events(tmp_path / "old.csv", [GOOD], columns=old_layout)
     with pytest.warns(UserWarning, match="without source_kind"):
         table = events.load_events(extra=[path])
     row = table.set_index("event_id").loc[GOOD["event_id"]]
@@ -643,3 +645,19 @@ def test_events_check_can_allow_own_categories(
     assert events.run_check(path) == 1
     assert "unknown category 'my_summits'" in capsys.readouterr().out
     assert events.run_check(path, own_categories=True) == 0
+
+
+def test_a_catalogue_file_needs_the_sixteen_columns_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old_layout = [c for c in schemas.EVENT_FILE_COLUMNS if c not in NEW_COLUMNS]
+    write_events(tmp_path / "old.csv", [GOOD], columns=old_layout)
+    monkeypatch.setattr(config, "EVENTS_DIR", tmp_path)
+    with pytest.raises(DataError, match="catalogue files need exactly these columns"):
+        events.load_events()
+    write_events(tmp_path / "old.csv", [GOOD | {"source_kind": "unknown"}])
+    with pytest.raises(DataError, match="our catalogue needs one of primary") as info:
+        events.load_events()
+    assert (info.value.row, info.value.column) == (2, "source_kind")
+    write_events(tmp_path / "old.csv", [GOOD])
+    assert GOOD["event_id"] in set(events.load_events()["event_id"])

@@ -23,7 +23,7 @@ from .schemas import DataError, Rejection
 
 DEFAULT_TIME = dt.time(12, 0)
 REQUIRED_COLUMNS = [
-    c for c in schemas.LEGACY_EVENT_FILE_COLUMNS if c not in schemas.OPTIONAL_EVENT_COLUMNS
+    c for c in schemas.EVENT_FILE_COLUMNS if c not in schemas.OPTIONAL_EVENT_COLUMNS
 ]
 SLUG_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?-[a-z0-9]+(?:-[a-z0-9]+)*$", re.ASCII)
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$", re.ASCII)
@@ -235,15 +235,7 @@ def _header_problems(header: list[str], catalogue: bool) -> list[str]:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         problems.append(f"missing column(s) {missing}")
-    if (
-        catalogue
-        and not problems
-        and header
-        not in (
-            schemas.EVENT_FILE_COLUMNS,
-            schemas.LEGACY_EVENT_FILE_COLUMNS,
-        )
-    ):
+    if catalogue and not problems and header != schemas.EVENT_FILE_COLUMNS:
         problems.append(
             f"catalogue files need exactly these columns in this order: "
             f"{','.join(schemas.EVENT_FILE_COLUMNS)}"
@@ -326,7 +318,6 @@ def _read_event_file(path: Path, catalogue: bool = False) -> RawFile:
         raise DataError(
             shown, "; ".join(problems) + f". Valid columns: {','.join(schemas.EVENT_FILE_COLUMNS)}"
         )
-    legacy = catalogue and header == schemas.LEGACY_EVENT_FILE_COLUMNS
     rows, rejected, unknown_kind = [], [], []
     for number, record in enumerate(records[1:], start=2):
         if not any(f.strip() for f in record):
@@ -353,9 +344,11 @@ def _read_event_file(path: Path, catalogue: bool = False) -> RawFile:
             continue
         row = {c: "" for c in schemas.EVENT_FILE_COLUMNS}
         row.update({c: v.strip() for c, v in zip(header, record, strict=True)})
-        if legacy:
-            row["source_kind"] = schemas.UNKNOWN_SOURCE_KIND
-        elif not catalogue and row["source_kind"] in ("", schemas.UNKNOWN_SOURCE_KIND):
+        if catalogue and row["source_kind"] == schemas.UNKNOWN_SOURCE_KIND:
+            reason = f"our catalogue needs one of {', '.join(schemas.SOURCE_KINDS)}"
+            rejected.append(Rejection(shown, number, "source_kind", row["source_kind"], reason))
+            continue
+        if not catalogue and row["source_kind"] in ("", schemas.UNKNOWN_SOURCE_KIND):
             row["source_kind"] = schemas.UNKNOWN_SOURCE_KIND
             unknown_kind.append(number)
         row["file"], row["row"] = shown, number

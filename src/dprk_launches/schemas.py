@@ -257,9 +257,6 @@ EVENT_FILE_COLUMNS = [
     "responds_to",
     "threat_level",
 ]
-LEGACY_EVENT_FILE_COLUMNS = [
-    c for c in EVENT_FILE_COLUMNS if c not in ("source_kind", "responds_to", "threat_level")
-]
 OPTIONAL_EVENT_COLUMNS = ["time_local", "source_kind", "responds_to", "threat_level"]
 
 
