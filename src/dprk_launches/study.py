@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,13 +12,9 @@ import pandas as pd
 
 from . import config, events, schemas, windows
 from .claim import PRE_DAYS, _launch_data, placebo, plural
-from .schemas import DataError
 
-CATEGORY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_OFFSET = 365
-# A row in a category of the user's own is validated as this one of ours, then given its own back.
-STAND_IN = ("diplomacy", "announcement")
 
 
 class StudyError(ValueError):
@@ -105,9 +100,10 @@ def resolve_path(path: str | Path, base: Path | None = None) -> Path:
     raw = Path(path).expanduser()
     resolved = raw if raw.is_absolute() else (base or Path.cwd()) / raw
     if not resolved.exists():
+        where = "" if raw.is_absolute() else f" (relative paths start from {base or Path.cwd()})"
         raise StudyError(
-            f"no such file or folder: {path} (relative paths start from {base or Path.cwd()}); "
-            "give the path of your events CSV or of a folder of them"
+            f"no such file or folder: {path}{where}; give the path of your events CSV or of a "
+            "folder of them"
         )
     if resolved.is_dir():
         if not any(resolved.glob("*.csv")):
@@ -123,87 +119,26 @@ def resolve_path(path: str | Path, base: Path | None = None) -> Path:
     return resolved.resolve()
 
 
-def _stand_in(frame: pd.DataFrame, shown: str) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
-    """Rows in the user's own categories validated as STAND_IN; returns the frame and the originals by event_id."""
-    own: dict[str, tuple[str, str]] = {}
-    if not {"event_id", "category", "subcategory"} <= set(frame.columns):
-        return frame, own
-    frame = frame.copy()
-    for i, (event_id, category, sub) in enumerate(
-        zip(
-            frame["event_id"].str.strip(),
-            frame["category"].str.strip(),
-            frame["subcategory"].str.strip(),
-            strict=True,
-        )
-    ):
-        if category in schemas.EVENT_CATEGORIES:
-            continue
-        if not CATEGORY_RE.match(category):
-            raise StudyError(
-                f"file {shown} row {i + 2}, column 'category': {category!r} is not a category; use one "
-                "of ours (" + ", ".join(schemas.EVENT_CATEGORIES) + ") or your own lowercase slug, "
-                "e.g. my_summits"
-            )
-        own[event_id] = (category, sub)
-        frame.loc[frame.index[i], "category"] = STAND_IN[0]
-        if sub:
-            frame.loc[frame.index[i], "subcategory"] = STAND_IN[1]
-    return frame, own
-
-
 def load_user_events(path: str | Path, base: Path | None = None) -> tuple[pd.DataFrame, set[str]]:
-    """Our catalogue plus the user's rows (their categories kept), and the user's event_ids."""
+    """Our catalogue plus the user's rows (their own categories allowed), and the user's event_ids."""
     root = resolve_path(path, base)
     files = sorted(root.glob("*.csv")) if root.is_dir() else [root]
-    originals: dict[str, tuple[str, str]] = {}
-    shown_of: dict[str, str] = {}
-    with tempfile.TemporaryDirectory(prefix="dprk-study-") as tmp:
-        copies = []
-        for i, f in enumerate(files):
-            shown = str(Path(path) / f.name) if root.is_dir() else str(path)
-            copy = Path(tmp) / f"{i:03d}" / f.name
-            copy.parent.mkdir()
-            try:
-                frame = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8")
-            except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
-                copy.write_bytes(f.read_bytes())  # events.load_events names the problem
-            else:
-                frame, own = _stand_in(frame, shown)
-                frame.to_csv(copy, index=False)
-                originals.update(own)
-            copies.append(copy)
-            shown_of[config.display_path(copy)] = shown
-        try:
-            table = events.load_events(extra=copies, errors="collect")
-        except DataError as exc:
-            raise StudyError(_shown(str(exc), shown_of)) from None
-    theirs = [r for r in table.attrs.get("rejected", []) if r.file in shown_of]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = events.load_events(extra=[root], errors="collect", own_categories=True)
+    shown = {config.display_path(f) for f in files}
+    theirs = [r for r in table.attrs.get("rejected", []) if r.file in shown]
     if theirs:
         first = theirs[0]
         more = f" (and {len(theirs) - 1} more problems)" if len(theirs) > 1 else ""
+        column = f", column '{first.column}'" if first.column else ""
         raise StudyError(
-            _shown(
-                f"file {first.file} row {first.row}, column '{first.column}': {first.reason} "
-                f"(value {first.value!r}){more}",
-                shown_of,
-            )
+            f"file {first.file} row {first.row}{column}: {first.reason} (value {first.value!r})"
+            f"{more}"
         )
     table = table.copy()
-    mine = table["file"].isin(list(shown_of))
-    for event_id, (category, sub) in originals.items():
-        hit = mine & (table["event_id"] == event_id)
-        table.loc[hit, "category"] = category
-        table.loc[hit, "subcategory"] = sub
-    table.loc[mine, "file"] = table.loc[mine, "file"].map(shown_of)
-    return table, set(table.loc[mine, "event_id"])
-
-
-def _shown(message: str, shown_of: dict[str, str]) -> str:
-    """A loader message with the temporary copies' paths replaced by the user's own."""
-    for temp, shown in shown_of.items():
-        message = message.replace(temp, shown)
-    return message
+    table.attrs["notes"] = sorted({str(w.message) for w in caught})
+    return table, set(table.loc[table["file"].isin(shown), "event_id"])
 
 
 def select(table: pd.DataFrame, user_ids: set[str], only_mine: bool) -> pd.DataFrame:
@@ -246,11 +181,13 @@ def studied_events(
     usable = chosen[chosen["start_local"].between(first_ok, last_ok)]
     if usable.empty:
         raise StudyError(
-            f"none of your {plural(len(chosen), 'event')} has its windows (days {span[0]} to {span[1]}) inside "
+            f"no event of yours has its windows (days {span[0]} to {span[1]}) inside "
             f"the launch data ({start:%Y-%m-%d} to {end:%Y-%m-%d}); use events from "
             f"{first_ok:%Y-%m-%d} to {last_ok:%Y-%m-%d} or shorter windows"
         )
-    return usable.assign(mine=usable["event_id"].isin(user_ids)), len(chosen), user_ids
+    usable = usable.assign(mine=usable["event_id"].isin(user_ids))
+    usable.attrs["notes"] = table.attrs.get("notes", [])
+    return usable, len(chosen), user_ids
 
 
 def run_study(
@@ -292,7 +229,7 @@ def run_study(
         summary=test["summary"],
         method=test["method"],
         direction=test["direction"],
-        notes=sorted({str(w.message) for w in caught}),
+        notes=sorted({*usable.attrs.get("notes", []), *(str(w.message) for w in caught)}),
     )
     return result, usable
 
