@@ -260,11 +260,6 @@ EVENT_FILE_COLUMNS = [
 OPTIONAL_EVENT_COLUMNS = ["time_local", "source_kind", "responds_to", "threat_level"]
 
 
-def subcategory_text() -> str:
-    """The allowed subcategories per category, one 'category: a, b, c' per line."""
-    return "\n".join(f"{c}: {', '.join(SUBCATEGORIES[c])}" for c in EVENT_CATEGORIES)
-
-
 EVENTS = pa.DataFrameSchema(
     {
         "event_id": _col(
