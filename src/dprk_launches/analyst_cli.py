@@ -148,7 +148,7 @@ def _guarded(func: object) -> object:
     return run
 
 
-def _window(parser: argparse.ArgumentParser, flag: str, default: list[int]) -> None:
+def _window(parser: argparse.ArgumentParser, flag: str, default: list[int], what: str) -> None:
     """A two-integer window option (first and last day offset)."""
     parser.add_argument(
         flag,
@@ -156,7 +156,7 @@ def _window(parser: argparse.ArgumentParser, flag: str, default: list[int]) -> N
         type=int,
         default=default,
         metavar=("FIRST", "LAST"),
-        help=f"days relative to each event (default {default[0]} {default[1]})",
+        help=f"{what}, in days relative to each event (default {default[0]} {default[1]})",
     )
 
 
@@ -191,12 +191,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     st = sub.add_parser(
         "study",
         help="event study of your own events CSV (or a folder of them)",
-        description="The event-study report (matched placebo dates, model test, raster, "
-        "sensitivity) for your events; your categories may be any lowercase name.",
+        description="The event-study report (headline test, raster with placebo band, "
+        "sensitivity grid, power) for your events; your categories may be any lowercase name.",
     )
     st.add_argument("path", help="your events CSV or folder (relative to the current directory)")
-    _window(st, "--window", [1, 30])
-    _window(st, "--pre-window", [-30, -1])
+    _window(st, "--window", [1, 30], "the window tested")
+    _window(st, "--pre-window", [-30, -1], "the window before, described in the report")
     st.add_argument("--name", help="report name (default: the file's name)")
     st.add_argument(
         "--only-mine",
