@@ -237,13 +237,19 @@ def verdict(r: ClaimResult) -> str:
             f"{fmt_chance(r.prob_launch_within)} chance, so the timing gives the claim no support."
         )
     first = r.days_after[0]
+    shift = (
+        f", block-shift test against nearby days p = {fmt_p(r.p_randomization)}"
+        if r.p_randomization is not None
+        else ""
+    )
     head = (
         f"A launch day followed {plural(first, 'day')} after the event on the Pyongyang clock "
         f"({r.launch_local_dates[0]}); given the launches before the event the model gave a launch "
         f"within {plural(r.within, 'day')} a {fmt_chance(r.prob_launch_within)} chance (model p = "
-        f"{fmt_p(r.p_model)}, headline test p = {fmt_p(r.p_placebo)})"
+        f"{fmt_p(r.p_model)}, headline test p = {fmt_p(r.p_placebo)}{shift})"
     )
-    low = [r.p_model <= ALPHA, r.p_placebo <= ALPHA]
+    ps = [r.p_model, r.p_placebo] + ([r.p_randomization] if r.p_randomization is not None else [])
+    low = [p <= ALPHA for p in ps]
     if all(low):
         judgement = (
             "unusual timing for a single event, but one coincidence picked after the fact is weak "
@@ -251,7 +257,7 @@ def verdict(r: ClaimResult) -> str:
         )
     elif any(low):
         judgement = (
-            "borderline timing (the two tests disagree), and timing alone cannot show that the "
+            "borderline timing (the tests disagree), and timing alone cannot show that the "
             "launch answered the event"
         )
     else:
