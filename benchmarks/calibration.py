@@ -228,7 +228,7 @@ def main() -> None:
     result = run(args.n_sims, args.seed, args.processes, tuple(args.worlds), args.dask)
     text = json.dumps(result, indent=2)
     print(text)
-    if not args.worlds:
+    if not args.worlds or args.out != RESULTS:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text + "\n", encoding="utf-8")
 

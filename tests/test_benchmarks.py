@@ -12,28 +12,44 @@ import pytest
 
 from dprk_launches import config, reports
 
-KEYS = {
-    "n_sims",
-    "alpha",
+RATES = {
     "type1_headline_null",
-    "type1_naive_null",
     "type1_headline_reverse",
-    "type1_naive_reverse",
-    "type1_headline_stress",
-    "type1_naive_stress",
+    "type1_headline_year_tempo",
+    "type1_headline_clumps",
+    "type1_headline_scheduled",
+    "type1_headline_max",
     "power_headline_2x",
     "power_headline_3x",
+    "ci_coverage_effect",
 }
 
 
-def test_calibration_prints_one_json_object_with_the_documented_keys(mirror) -> None:
+def test_calibration_prints_and_writes_one_json_object_with_the_documented_keys(
+    mirror, tmp_path: Path
+) -> None:
     script = config.PROJECT_ROOT / "benchmarks" / "calibration.py"
+    target = tmp_path / "calibration.json"
     out = subprocess.run(
-        [sys.executable, str(script), "--n-sims", "10"], capture_output=True, text=True, check=True
+        [sys.executable, str(script), "--n-sims", "4", "--out", str(target)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result = json.loads(out.stdout)
-    assert KEYS <= set(result) and result["n_sims"] == 10
-    assert all(0 <= result[k] <= 1 for k in KEYS - {"n_sims", "alpha"})
+    assert json.loads(target.read_text()) == result
+    assert RATES | {"n_sims", "seconds", "sims_per_second"} <= set(result)
+    assert result["n_sims"] == 4 and len(result["worlds"]) >= 10
+    assert all(0 <= result[k] <= 1 for k in RATES)
+
+
+def test_committed_calibration_meets_its_shape_and_the_readme_shows_it() -> None:
+    from dprk_launches.analysis import calibration_report as cr
+
+    result = cr.load()
+    assert result["n_sims"] >= 1000 and len(result["worlds"]) >= 10
+    assert RATES <= set(result)
+    assert cr.readme_block(result) in (config.PROJECT_ROOT / "README.md").read_text()
 
 
 def test_bench_prints_one_json_object_with_the_documented_keys() -> None:

@@ -96,7 +96,7 @@ def window_grid(
     pos, _ = usable_positions(daily, event_dates, (min(span[0], PRE_WINDOW[0]), max(span[1], 0)))
     y = model.launch_days(daily)
     counts = daily["launch_days"].to_numpy().astype(float)
-    moves = shift.shift_draws(pos, span, len(y), n_draws, seed)
+    moves = shift.shift_draws(pos, span, len(y), n_draws, seed, shift.recency_class(y))
     placed = np.sort(pos)[None, :] + moves
     rows, z_obs, z_null = [], [], []
     for a, b in cells:
