@@ -1,4 +1,4 @@
-"""Command line: python -m dprk_launches {data, summary, reports, events check, sources update, dictionary}."""
+"""Command line: python -m dprk_launches {data, summary, reports, events check, sources update, dictionary, claim, study}."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def cmd_events_check(args: argparse.Namespace) -> int:
     """Validate a user's events file or folder against the catalogue rules."""
     from .events import run_check
 
-    return run_check(args.path)
+    return run_check(args.path, own_categories=args.own_categories)
 
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev_sub = ev.add_subparsers(dest="events_command", required=True)
     check = ev_sub.add_parser("check", help="validate a user's events CSV (or a folder of them)")
     check.add_argument("path", type=Path)
+    check.add_argument(
+        "--own-categories",
+        action="store_true",
+        help="allow your own lowercase categories, as `study` does",
+    )
     check.set_defaults(func=cmd_events_check)
 
     src = sub.add_parser("sources", help="third-party source files")
