@@ -643,6 +643,7 @@ def cli_cases() -> Iterator[Case]:
     """Arguments of every command: unusable ones exit 2 with one message, no traceback."""
     good = _write("good.csv", csv_text([GOOD]))
     bad = _write("bad.csv", csv_text([GOOD | {"timezone": "Mars/Base"}]))
+    own = _write("own.csv", csv_text([GOOD | {"category": "my_summits", "subcategory": ""}]))
     specs: list[tuple[str, str | None, Make, int, str, str | None, bool]] = [
         ("no-command", None, _argv(), 2, "required", None, True),
         ("unknown-command", None, _argv("launch"), 2, "invalid choice", None, False),
@@ -714,6 +715,24 @@ def cli_cases() -> Iterator[Case]:
             "column 'timezone'",
             "bad.csv",
             True,
+        ),
+        (
+            "check-own-refused",
+            "events",
+            _argv("events", "check", own),
+            1,
+            "unknown category",
+            "own.csv",
+            False,
+        ),
+        (
+            "check-own-allowed",
+            "events",
+            _argv("events", "check", "--own-categories", own),
+            0,
+            "OK",
+            "own.csv",
+            False,
         ),
         ("check-good", "events", _argv("events", "check", good), 0, "OK", "good.csv", False),
         (
