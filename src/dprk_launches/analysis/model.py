@@ -2,7 +2,7 @@
 
 Day t has intensity
 
-    lambda_t = exp(beta * w_t + gamma[k_t]) * (b_t + alpha * g_t),
+    lambda_t = exp(beta * w_t + gamma[k_t] + delta * a_t) * (b_t + alpha * g_t),
     log b_t  = mu[era(t)] + r[year(t)] + sum_j (c_j cos(j w doy_t) + s_j sin(j w doy_t)),
 
 where g_t is the normalised, exponentially weighted launch history (`hawkes.excitation`, weights
@@ -14,9 +14,10 @@ eras, by a weak ridge: a busy year is explained by the background, not read as s
 a campaign of a few weeks is left to the self-excitation (a background flexible enough to follow
 campaigns takes the post-launch clustering from the excitation and hands it to any event placed after
 launches). gamma[k_t] multiplies the intensity by the recency class k_t of day t (days since the last
-launch day: 1-3, 4-7, 8-14, 15-30, 31-90, more; the last is the reference, ridge-penalised): the
-post-launch hazard need not follow one exponential kernel, so an event placed just after launches
-cannot stand in for a misfitting kernel. Fit by penalised maximum likelihood (L-BFGS-B, analytic gradient). The event effect
+launch day: 1-3, 4-7, 8-14, 15-30, 31-90, more; the last is the reference) and delta * a_t by how busy
+the last 30 days were (a_t = log(1 + launch days in them)), both ridge-penalised: the post-launch
+hazard need not follow one exponential kernel, so an event placed just after launches, or inside a
+campaign, cannot stand in for a misfitting kernel. Fit by penalised maximum likelihood (L-BFGS-B, analytic gradient). The event effect
 exp(beta) is the intensity ratio on window days; its test is a likelihood ratio (chi-square, 1 df,
 two-sided) and its interval inverts the profile likelihood.
 """
@@ -38,11 +39,13 @@ N_HARMONICS = 2
 TREND_STEP_SD = 1.0
 RECENCY_EDGES = (1, 4, 8, 15, 31, 91)
 RECENCY_SD = 1.0
+ACTIVITY_DAYS = 30
 TREND_LEVEL_SD = 2.0
 LOG_MU_BOUNDS = (np.log(1e-6), np.log(2.0))
 ALPHA_MAX = 0.95
 KAPPA_BOUNDS = (0.05, 0.99)
 BETA_BOUNDS = (-6.0, 6.0)
+LONG_KERNEL_START = (0.5, 0.95)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Design:
     harmonics: np.ndarray
     window: np.ndarray
     recency: np.ndarray | None = None
+    activity: np.ndarray | None = None
 
     @property
     def n_eras(self) -> int:
@@ -68,7 +72,7 @@ class Design:
 
     def with_launches(self, y: np.ndarray) -> Design:
         """The same design with the recency classes of a launch-day series attached."""
-        return replace(self, recency=recency_codes(y))
+        return replace(self, recency=recency_codes(y), activity=activity_of(y))
 
     @classmethod
     def build(cls, index: pd.DatetimeIndex, window: np.ndarray | None = None) -> Design:
@@ -99,6 +103,13 @@ def recency_codes(y: np.ndarray) -> np.ndarray:
     return recency_of(pos - last_before)
 
 
+def activity_of(y: np.ndarray) -> np.ndarray:
+    """log(1 + launch days in the ACTIVITY_DAYS days before each day): how busy the recent past was."""
+    cum = np.concatenate([[0.0], np.cumsum(np.asarray(y) > 0)])
+    pos = np.arange(len(y))
+    return np.log1p(cum[pos] - cum[np.maximum(pos - ACTIVITY_DAYS, 0)])
+
+
 def recency_of(since: np.ndarray) -> np.ndarray:
     """Recency class of a number of days since the last launch (the last class is the reference)."""
     return np.searchsorted(np.asarray(RECENCY_EDGES), since, side="right") - 1
@@ -106,7 +117,7 @@ def recency_of(since: np.ndarray) -> np.ndarray:
 
 def _sizes(design: Design) -> tuple[int, int, int]:
     """Lengths of the era, trend and covariate (season, then recency) blocks of the parameter vector."""
-    return design.n_eras, design.n_years, 2 * N_HARMONICS + N_RECENCY
+    return design.n_eras, design.n_years, 2 * N_HARMONICS + N_RECENCY + 1
 
 
 def _unpack(x: np.ndarray, design: Design) -> tuple[np.ndarray, ...]:
@@ -134,8 +145,9 @@ def background(x: np.ndarray, design: Design) -> np.ndarray:
 
 def multiplier(x: np.ndarray, design: Design) -> np.ndarray:
     """exp(beta * w_t + gamma[k_t]) per day (needs the design's recency classes)."""
-    gamma = np.concatenate([_unpack(x, design)[2][2 * N_HARMONICS :], [0.0]])
-    return np.exp(x[-1] * design.window + gamma[design.recency])
+    cov = _unpack(x, design)[2]
+    gamma = np.concatenate([cov[2 * N_HARMONICS : 2 * N_HARMONICS + N_RECENCY], [0.0]])
+    return np.exp(x[-1] * design.window + gamma[design.recency] + cov[-1] * design.activity)
 
 
 def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.ndarray]:
@@ -153,7 +165,7 @@ def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.n
     dl[hit] = 1 / np.expm1(np.minimum(lam_hit, 700.0))
     db = dl * mult * base
     pen, dpen = _penalty(r)
-    gamma = cov[2 * N_HARMONICS :]
+    gamma = cov[2 * N_HARMONICS :]  # recency classes, then the activity slope
     pen += 0.5 * (gamma @ gamma) / RECENCY_SD**2
     dlam = dl * lam
     grad = np.concatenate(
@@ -162,7 +174,8 @@ def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.n
             np.bincount(design.year_codes, weights=db, minlength=design.n_years) - dpen,
             design.harmonics @ db,
             np.bincount(design.recency, weights=dlam, minlength=N_RECENCY + 1)[:N_RECENCY]
-            - gamma / RECENCY_SD**2,
+            - gamma[:N_RECENCY] / RECENCY_SD**2,
+            [dlam @ design.activity - gamma[-1] / RECENCY_SD**2],
             [(dl * mult) @ g, alpha * ((dl * mult) @ h), dlam @ design.window],
         ]
     )
@@ -201,7 +214,7 @@ def _minimise(
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": 2000, "ftol": 1e-9, "gtol": 1e-5},
+        options={"maxiter": 2000, "ftol": 1e-8, "gtol": 1e-5},
     )
 
 
@@ -257,14 +270,26 @@ class IntensityFit:
 
     def recency_multipliers(self) -> np.ndarray:
         """exp(gamma) per recency class, the reference class last (1.0)."""
-        gamma = _unpack(self.x, self.design)[2][2 * N_HARMONICS :]
+        gamma = _unpack(self.x, self.design)[2][2 * N_HARMONICS : 2 * N_HARMONICS + N_RECENCY]
         return np.exp(np.concatenate([gamma, [0.0]]))
+
+    @property
+    def activity_slope(self) -> float:
+        """Change in log intensity per unit of log(1 + launch days in the previous 30 days)."""
+        return float(_unpack(self.x, self.design)[2][-1])
 
 
 def fit(
-    y: np.ndarray, design: Design, beta: float | None = None, x0: np.ndarray | None = None
+    y: np.ndarray,
+    design: Design,
+    beta: float | None = None,
+    x0: np.ndarray | None = None,
+    multistart: bool = True,
 ) -> IntensityFit:
-    """Penalised ML fit; `beta=0.0` fits the null (no event effect), None estimates it."""
+    """Penalised ML fit; `beta=0.0` fits the null (no event effect), None estimates it.
+
+    With `multistart` the fit also starts from a long-kernel point and keeps the better optimum.
+    """
     if len(y) < 365:
         raise ValueError(f"need at least a year of days to fit the model, got {len(y)}")
     if y.sum() < 5:
@@ -273,7 +298,13 @@ def fit(
     start = start_values(y, design) if x0 is None else np.array(x0, dtype=float)
     if beta is not None:
         start[-1] = beta
-    best = _minimise(y, design, start, beta)
+    # The likelihood has two basins: a short trigger delay with the post-launch hazard carried by the
+    # recency terms, and a long one carried by the kernel. Start in both and keep the better optimum.
+    e, q, s = _sizes(design)
+    long_kernel = start.copy()
+    long_kernel[e + q + 2 * N_HARMONICS : e + q + s] = 0.0
+    long_kernel[e + q + s : e + q + s + 2] = LONG_KERNEL_START
+    best = min((_minimise(y, design, x, beta) for x in (start, long_kernel)), key=lambda r: r.fun)
     return IntensityFit(best.x, design, float(best.fun), len(y), int(y.sum()))
 
 
@@ -363,13 +394,12 @@ def model_test(
         null = fit(y, design, beta=0.0)
     else:
         null = fit(y, design, beta=0.0, x0=null.x)
-    alt = fit(y, design, beta=None, x0=null.x)
-    # The likelihood can have two basins (short vs long trigger delay): restart each fit from the
-    # other's optimum and keep the better one, so the LR never measures optimiser slack.
+    alt = fit(y, design, beta=None, x0=null.x, multistart=False)
     pinned = alt.x.copy()
     pinned[-1] = 0.0
-    null = min(null, fit(y, design, beta=0.0, x0=pinned), key=lambda f: f.objective)
-    alt = min(alt, fit(y, design, beta=None, x0=null.x), key=lambda f: f.objective)
+    again = _minimise(y, null.design, pinned, 0.0)
+    if again.fun < null.objective:  # the alternative found a better basin: the null must use it too
+        null = IntensityFit(again.x, null.design, float(again.fun), null.n_days, null.n_launch_days)
     if alt.objective > null.objective:  # the null is nested: never report a worse optimum
         alt = IntensityFit(
             null.x.copy(), null.design, null.objective, null.n_days, null.n_launch_days
@@ -442,10 +472,13 @@ def simulate(fit_: IntensityFit, rng: np.random.Generator, effect: float = 1.0) 
     threshold = -np.log1p(-rng.random(len(base)))
     alpha, kappa = fit_.alpha, fit_.kappa
     out = np.zeros(len(base))
-    excite, gain, since = 0.0, alpha * (1 - kappa), horizon
+    busy = np.exp(fit_.activity_slope * np.log1p(np.arange(ACTIVITY_DAYS + 1)))
+    excite, gain, since, recent = 0.0, alpha * (1 - kappa), horizon, 0
     for t in range(len(base)):
-        hit = mult[t] * recency[since] * (base[t] + excite) > threshold[t]
+        level = mult[t] * recency[since] * busy[recent] * (base[t] + excite)
+        hit = level > threshold[t]
         out[t] = hit
         excite = kappa * excite + gain * hit
         since = 1 if hit else min(since + 1, horizon)
+        recent += int(hit) - (int(out[t - ACTIVITY_DAYS]) if t >= ACTIVITY_DAYS else 0)
     return out

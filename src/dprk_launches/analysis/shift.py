@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..hawkes import excitation
 from ..windows import window_counts
-from .model import IntensityFit, launch_days, recency_of
+from .model import ACTIVITY_DAYS, IntensityFit, launch_days, recency_of
 
 CLUMP_DAYS = 7
 JITTER_DAYS = 90
@@ -35,8 +35,8 @@ MIN_CANDIDATES = 5
 def forecast_totals(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarray:
     """Expected launch days in (o, o + horizon] for every origin day o, given launches up to o.
 
-    Mean-field: the excitation is carried forward with launch probabilities; the recency multiplier
-    follows the path with no new launch (its most likely path).
+    Mean-field: the excitation is carried forward with launch probabilities; the recency and activity
+    multipliers follow the path with no new launch (its most likely path).
     """
     n = len(y)
     base = np.concatenate([null.background(), np.zeros(horizon + 1)])
@@ -48,9 +48,11 @@ def forecast_totals(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarr
     pos = np.arange(n)
     last = np.maximum.accumulate(np.where(y > 0, pos, -(10**9)))
     by_class = null.recency_multipliers()
+    cum = np.concatenate([[0.0], np.cumsum(y > 0)])
     total = np.zeros(n)
     for k in range(1, horizon + 1):
-        mult = by_class[recency_of(pos + k - last)]
+        recent = cum[pos + 1] - cum[np.clip(pos + k - ACTIVITY_DAYS, 0, pos + 1)]
+        mult = by_class[recency_of(pos + k - last)] * np.exp(null.activity_slope * np.log1p(recent))
         prob = -np.expm1(-mult * (base[pos + k] + alpha * state))
         prob[pos + k >= n] = 0.0
         total += prob
