@@ -3,7 +3,10 @@
 `headline_test` fits the launch-intensity model (`analysis.model`) with and without a multiplier on
 the days in [a, b] after the events and reports the likelihood-ratio p-value (two-sided), the
 estimated intensity ratio with its profile-likelihood 95% interval, and, beside it, the block-shift
-randomization test (`analysis.shift`) on the same window. In the missiles unit the model (which is
+randomization test (`analysis.shift`) on the same window. When the windows are expected to hold fewer
+than SMALL_EXPECTED launch days (a single event, say) the chi-square approximation to the LR fails
+(it rejected a true null far too often for one event), so the p-value is the exact two-sided tail of
+the window's launch-day count under the null model (Poisson-binomial of the day forecasts). In the missiles unit the model (which is
 about launch days) does not apply: the randomization test on missile counts is the headline, with an
 approximate interval from its null distribution. The pre-event window is shown, never tested.
 """
@@ -19,11 +22,13 @@ from scipy import optimize, stats
 
 from ..windows import event_positions, union_window_mask, window_counts
 from . import model, shift
+from .conditional import weighted_bernoulli_sf
 
 EventDates = pd.Series | pd.DatetimeIndex | pd.DataFrame
 UNITS = ("launch_days", "missiles")
 LEVEL = 0.95
 PRE_WINDOW = (-30, -1)
+SMALL_EXPECTED = 3.0
 
 
 def usable_positions(
@@ -151,6 +156,20 @@ def naive_p(observed: float, expected: float) -> float:
     return float(min(1.0, 2 * min(low, high)))
 
 
+def exact_window_p(
+    daily: pd.DataFrame, pos: np.ndarray, window: tuple[int, int], null: model.IntensityFit
+) -> float:
+    """Two-sided exact p of the window's launch-day count: Poisson-binomial of the null forecasts."""
+    y = model.launch_days(daily)
+    days = union_window_mask(len(y), pos, *window)
+    probs = -np.expm1(-null.intensity(y)[days])
+    observed = int(y[days].sum())
+    ones = np.ones(len(probs))
+    upper = weighted_bernoulli_sf(ones, probs, observed)
+    lower = 1.0 - weighted_bernoulli_sf(ones, probs, observed + 1)
+    return float(min(1.0, 2 * min(upper, lower)))
+
+
 def _direction(ratio: float, p_value: float) -> str:
     """Which way the estimate points (stated whatever the p-value)."""
     if np.isclose(ratio, 1.0) or not np.isfinite(p_value):
@@ -207,7 +226,11 @@ def headline_test(
     counts = daily[unit].to_numpy()
     naive_expected = float(counts.mean() * union_window_mask(len(counts), pos, a, b).sum())
     naive_observed = float(counts[union_window_mask(len(counts), pos, a, b)].sum())
-    if unit == "launch_days":
+    if unit == "launch_days" and test.expected < SMALL_EXPECTED:
+        ratio, ci, method = test.rate_ratio, test.ci, "intensity model, exact window count"
+        p = exact_window_p(daily, pos, (a, b), test.null)
+        observed, expected = float(test.observed), test.expected
+    elif unit == "launch_days":
         ratio, ci, p, method = (
             test.rate_ratio,
             test.ci,

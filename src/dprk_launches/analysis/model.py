@@ -15,7 +15,7 @@ a campaign of a few weeks is left to the self-excitation (a background flexible 
 campaigns takes the post-launch clustering from the excitation and hands it to any event placed after
 launches). gamma[k_t] multiplies the intensity by the recency class k_t of day t (days since the last
 launch day: 1-3, 4-7, 8-14, 15-30, 31-90, more; the last is the reference) and delta * a_t by how busy
-the last 30 days were (a_t = log(1 + launch days in them)), both ridge-penalised: the post-launch
+the last 30 and 90 days were (a_t = log(1 + launch days in each)), all ridge-penalised: the post-launch
 hazard need not follow one exponential kernel, so an event placed just after launches, or inside a
 campaign, cannot stand in for a misfitting kernel. Fit by penalised maximum likelihood (L-BFGS-B, analytic gradient). The event effect
 exp(beta) is the intensity ratio on window days; its test is a likelihood ratio (chi-square, 1 df,
@@ -36,10 +36,11 @@ from ..windows import union_window_mask
 
 OMEGA = 2 * np.pi / 365.25
 N_HARMONICS = 2
-TREND_STEP_SD = 1.0
+TREND_STEP_SD = 0.6
 RECENCY_EDGES = (1, 4, 8, 15, 31, 91)
 RECENCY_SD = 1.0
-ACTIVITY_DAYS = 30
+ACTIVITY_WINDOWS = (30, 90)
+N_ACTIVITY = len(ACTIVITY_WINDOWS)
 TREND_LEVEL_SD = 2.0
 LOG_MU_BOUNDS = (np.log(1e-6), np.log(2.0))
 ALPHA_MAX = 0.95
@@ -104,10 +105,10 @@ def recency_codes(y: np.ndarray) -> np.ndarray:
 
 
 def activity_of(y: np.ndarray) -> np.ndarray:
-    """log(1 + launch days in the ACTIVITY_DAYS days before each day): how busy the recent past was."""
+    """log(1 + launch days in the 30 and 90 days before each day), shape (2, days): recent busyness."""
     cum = np.concatenate([[0.0], np.cumsum(np.asarray(y) > 0)])
     pos = np.arange(len(y))
-    return np.log1p(cum[pos] - cum[np.maximum(pos - ACTIVITY_DAYS, 0)])
+    return np.vstack([np.log1p(cum[pos] - cum[np.maximum(pos - d, 0)]) for d in ACTIVITY_WINDOWS])
 
 
 def recency_of(since: np.ndarray) -> np.ndarray:
@@ -117,7 +118,7 @@ def recency_of(since: np.ndarray) -> np.ndarray:
 
 def _sizes(design: Design) -> tuple[int, int, int]:
     """Lengths of the era, trend and covariate (season, then recency) blocks of the parameter vector."""
-    return design.n_eras, design.n_years, 2 * N_HARMONICS + N_RECENCY + 1
+    return design.n_eras, design.n_years, 2 * N_HARMONICS + N_RECENCY + N_ACTIVITY
 
 
 def _unpack(x: np.ndarray, design: Design) -> tuple[np.ndarray, ...]:
@@ -147,7 +148,8 @@ def multiplier(x: np.ndarray, design: Design) -> np.ndarray:
     """exp(beta * w_t + gamma[k_t]) per day (needs the design's recency classes)."""
     cov = _unpack(x, design)[2]
     gamma = np.concatenate([cov[2 * N_HARMONICS : 2 * N_HARMONICS + N_RECENCY], [0.0]])
-    return np.exp(x[-1] * design.window + gamma[design.recency] + cov[-1] * design.activity)
+    slopes = cov[2 * N_HARMONICS + N_RECENCY :]
+    return np.exp(x[-1] * design.window + gamma[design.recency] + slopes @ design.activity)
 
 
 def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.ndarray]:
@@ -165,7 +167,7 @@ def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.n
     dl[hit] = 1 / np.expm1(np.minimum(lam_hit, 700.0))
     db = dl * mult * base
     pen, dpen = _penalty(r)
-    gamma = cov[2 * N_HARMONICS :]  # recency classes, then the activity slope
+    gamma = cov[2 * N_HARMONICS :]  # recency classes, then the activity slopes
     pen += 0.5 * (gamma @ gamma) / RECENCY_SD**2
     dlam = dl * lam
     grad = np.concatenate(
@@ -175,7 +177,7 @@ def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.n
             design.harmonics @ db,
             np.bincount(design.recency, weights=dlam, minlength=N_RECENCY + 1)[:N_RECENCY]
             - gamma[:N_RECENCY] / RECENCY_SD**2,
-            [dlam @ design.activity - gamma[-1] / RECENCY_SD**2],
+            design.activity @ dlam - gamma[N_RECENCY:] / RECENCY_SD**2,
             [(dl * mult) @ g, alpha * ((dl * mult) @ h), dlam @ design.window],
         ]
     )
@@ -274,9 +276,13 @@ class IntensityFit:
         return np.exp(np.concatenate([gamma, [0.0]]))
 
     @property
-    def activity_slope(self) -> float:
-        """Change in log intensity per unit of log(1 + launch days in the previous 30 days)."""
-        return float(_unpack(self.x, self.design)[2][-1])
+    def activity_slopes(self) -> np.ndarray:
+        """Change in log intensity per unit of log(1 + launch days in the previous 30 / 90 days)."""
+        return _unpack(self.x, self.design)[2][2 * N_HARMONICS + N_RECENCY :]
+
+    def activity_multiplier(self, recent: np.ndarray) -> np.ndarray:
+        """exp(slopes . log(1 + counts)) for launch-day counts in the 30 / 90 days before, shape (2, ...)."""
+        return np.exp(np.tensordot(self.activity_slopes, np.log1p(recent), axes=1))
 
 
 def fit(
@@ -472,13 +478,17 @@ def simulate(fit_: IntensityFit, rng: np.random.Generator, effect: float = 1.0) 
     threshold = -np.log1p(-rng.random(len(base)))
     alpha, kappa = fit_.alpha, fit_.kappa
     out = np.zeros(len(base))
-    busy = np.exp(fit_.activity_slope * np.log1p(np.arange(ACTIVITY_DAYS + 1)))
-    excite, gain, since, recent = 0.0, alpha * (1 - kappa), horizon, 0
+    short, long_ = ACTIVITY_WINDOWS
+    slope_short, slope_long = fit_.activity_slopes
+    busy_short = np.exp(slope_short * np.log1p(np.arange(short + 1)))
+    busy_long = np.exp(slope_long * np.log1p(np.arange(long_ + 1)))
+    excite, gain, since, n_short, n_long = 0.0, alpha * (1 - kappa), horizon, 0, 0
     for t in range(len(base)):
-        level = mult[t] * recency[since] * busy[recent] * (base[t] + excite)
-        hit = level > threshold[t]
+        level = mult[t] * recency[since] * busy_short[n_short] * busy_long[n_long]
+        hit = level * (base[t] + excite) > threshold[t]
         out[t] = hit
         excite = kappa * excite + gain * hit
         since = 1 if hit else min(since + 1, horizon)
-        recent += int(hit) - (int(out[t - ACTIVITY_DAYS]) if t >= ACTIVITY_DAYS else 0)
+        n_short += int(hit) - (int(out[t - short]) if t >= short else 0)
+        n_long += int(hit) - (int(out[t - long_]) if t >= long_ else 0)
     return out

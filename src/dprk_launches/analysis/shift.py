@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..hawkes import excitation
 from ..windows import window_counts
-from .model import ACTIVITY_DAYS, IntensityFit, launch_days, recency_of
+from .model import ACTIVITY_WINDOWS, IntensityFit, launch_days, recency_of
 
 CLUMP_DAYS = 7
 JITTER_DAYS = 90
@@ -51,8 +51,10 @@ def forecast_totals(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarr
     cum = np.concatenate([[0.0], np.cumsum(y > 0)])
     total = np.zeros(n)
     for k in range(1, horizon + 1):
-        recent = cum[pos + 1] - cum[np.clip(pos + k - ACTIVITY_DAYS, 0, pos + 1)]
-        mult = by_class[recency_of(pos + k - last)] * np.exp(null.activity_slope * np.log1p(recent))
+        recent = np.vstack(
+            [cum[pos + 1] - cum[np.clip(pos + k - d, 0, pos + 1)] for d in ACTIVITY_WINDOWS]
+        )
+        mult = by_class[recency_of(pos + k - last)] * null.activity_multiplier(recent)
         prob = -np.expm1(-mult * (base[pos + k] + alpha * state))
         prob[pos + k >= n] = 0.0
         total += prob
