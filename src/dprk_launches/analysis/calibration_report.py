@@ -18,7 +18,7 @@ START, END = (
 def load(path: Path = RESULTS) -> dict:
     """The calibration JSON written by `make calibration`."""
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: run `make calibration` to create it")
+        raise FileNotFoundError(f"{path.name} is missing: run `make calibration` to create it")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -96,12 +96,17 @@ class Design:
 N_RECENCY = len(RECENCY_EDGES) - 1
 
 
+def days_since_last(y: np.ndarray) -> np.ndarray:
+    """Per day, days since the last launch day before it (10**9 when there was none)."""
+    pos = np.arange(len(y))
+    launched = np.where(np.asarray(y) > 0, pos, -1)
+    last_before = np.maximum.accumulate(np.concatenate([[-1], launched[:-1]]))
+    return np.where(last_before >= 0, pos - last_before, 10**9)
+
+
 def recency_codes(y: np.ndarray) -> np.ndarray:
     """Recency class per day: days since the last launch day before it, binned by RECENCY_EDGES."""
-    pos = np.arange(len(y))
-    launched = np.where(np.asarray(y) > 0, pos, -(10**9))
-    last_before = np.maximum.accumulate(np.concatenate([[-(10**9)], launched[:-1]]))
-    return recency_of(pos - last_before)
+    return recency_of(days_since_last(y))
 
 
 def activity_of(y: np.ndarray) -> np.ndarray:

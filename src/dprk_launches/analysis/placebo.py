@@ -34,6 +34,7 @@ from scipy import stats
 
 from .. import hawkes
 from ..windows import event_positions, window_counts, window_days
+from .model import days_since_last
 
 SEASON_HALFWIDTH = 30
 LOOKBACK = 30
@@ -81,11 +82,7 @@ def _activity_bin(counts: np.ndarray) -> np.ndarray:
 
 def _recency_bin(counts: np.ndarray) -> np.ndarray:
     """Days since the last launch before each day, binned by RECENCY_BINS (1-3, 4-14, 15+)."""
-    pos = np.arange(len(counts))
-    launched = np.where(np.asarray(counts) > 0, pos, -1)
-    last_before = np.maximum.accumulate(np.concatenate([[-1], launched[:-1]]))
-    since = np.where(last_before >= 0, pos - last_before, 10**6)
-    return np.searchsorted(np.asarray(RECENCY_BINS), since, side="right")
+    return np.searchsorted(np.asarray(RECENCY_BINS), days_since_last(counts), side="right")
 
 
 def _season_mask(doy: np.ndarray, day: int) -> np.ndarray:

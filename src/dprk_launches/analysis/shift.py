@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..hawkes import excitation
 from ..windows import window_counts
-from .model import ACTIVITY_WINDOWS, IntensityFit, launch_days, recency_of
+from .model import ACTIVITY_WINDOWS, IntensityFit, days_since_last, launch_days, recency_of
 
 CLUMP_DAYS = 7
 JITTER_DAYS = 90
@@ -99,11 +99,7 @@ def two_sided_p(null: np.ndarray, observed: float) -> float:
 
 def recency_class(y: np.ndarray) -> np.ndarray:
     """Per day, the class of days since the last launch day before it (RECENCY_EDGES; last = none)."""
-    pos = np.arange(len(y))
-    launched = np.where(np.asarray(y) > 0, pos, -1)
-    last_before = np.maximum.accumulate(np.concatenate([[-1], launched[:-1]]))
-    since = np.where(last_before >= 0, pos - last_before, 10**9)
-    return np.searchsorted(np.asarray(RECENCY_EDGES), since, side="right")
+    return np.searchsorted(np.asarray(RECENCY_EDGES), days_since_last(y), side="right")
 
 
 def _offsets(
