@@ -69,8 +69,8 @@ def positive_int(text: str) -> int:
 
 def cmd_sources_update(args: argparse.Namespace) -> int:
     """Re-pin a source to a newer upstream commit and print what changed."""
+    from .repin import update_source
     from .schemas import DataError
-    from .sources import update_source
 
     try:
         change = update_source(args.name, args.ref, url=args.url, version=args.version)
