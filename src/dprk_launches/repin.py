@@ -152,7 +152,7 @@ def update_source(
     version: str | None = None,
     toml_path: Path | None = None,
 ) -> SourceUpdate:
-    """Re-pin source `name` to upstream commit `ref`: sources.fetch, validate, diff, write url and sha256."""
+    """Re-pin source `name` to upstream commit `ref`: fetch, validate, diff, write url and sha256."""
     toml_path = toml_path or config.SOURCES_TOML
     pinned = sources.load_sources(toml_path)
     if name not in pinned:
