@@ -1,4 +1,4 @@
-"""The headline test, power, block-shift randomization, max-T grid and a tiny calibration (local and Dask)."""
+"""The headline test, power, interval-jitter randomization, max-T grid and a tiny calibration (local and Dask)."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_same_day_events_count_once(without_effect: pd.DataFrame) -> None:
 
 def test_missiles_unit_uses_randomization(without_effect: pd.DataFrame) -> None:
     r = inference.headline_test(without_effect, EVENTS, unit="missiles", n_draws=300)
-    assert r.method == "block-shift randomization" and r.ci[0] <= r.rate_ratio <= r.ci[1]
+    assert r.method == "interval-jitter randomization" and r.ci[0] <= r.rate_ratio <= r.ci[1]
 
 
 @pytest.mark.parametrize(

@@ -238,7 +238,7 @@ def verdict(r: ClaimResult) -> str:
         )
     first = r.days_after[0]
     shift = (
-        f", block-shift test against nearby days p = {fmt_p(r.p_randomization)}"
+        f", interval-jitter test against nearby days p = {fmt_p(r.p_randomization)}"
         if r.p_randomization is not None
         else ""
     )
@@ -467,7 +467,7 @@ def forecast_curve(result: ClaimResult, horizon: int = 30) -> pd.DataFrame:
 def tests_text(r: ClaimResult) -> str:
     """The tests in two sentences for the report, with their units and what each conditions on."""
     shift = (
-        f"; the block-shift randomization test gives p = {fmt_p(r.p_randomization)}"
+        f"; the interval-jitter randomization test gives p = {fmt_p(r.p_randomization)}"
         if r.p_randomization is not None
         else ""
     )

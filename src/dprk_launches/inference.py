@@ -1,7 +1,7 @@
 """Public face of the statistics: the headline test, power, and the tests shown beside it.
 
 - `headline_test` (analysis.headline): the intensity-model likelihood-ratio test of an event-window
-  effect, with a profile-likelihood interval, beside the block-shift randomization test; `power`.
+  effect, with a profile-likelihood interval, beside the interval-jitter randomization test; `power`.
 - `fit_intensity`, `branching_interval`, `model_test`, `IntensityFit` (analysis.model);
   `shift_test` (analysis.shift).
 - Earlier tests kept for comparison: matched placebo dates `placebo_test`, `placebo_band`,

@@ -2,7 +2,7 @@
 
 `headline_test` fits the launch-intensity model (`analysis.model`) with and without a multiplier on
 the days in [a, b] after the events and reports the likelihood-ratio p-value (two-sided), the
-estimated intensity ratio with its profile-likelihood 95% interval, and, beside it, the block-shift
+estimated intensity ratio with its profile-likelihood 95% interval, and, beside it, the interval-jitter
 randomization test (`analysis.shift`) on the same window. When the windows are expected to hold fewer
 than SMALL_EXPECTED launch days (a single event, say) the chi-square approximation to the LR fails
 (it rejected a true null far too often for one event), so the p-value is the exact two-sided tail of
@@ -96,7 +96,7 @@ class HeadlineResult:
             f"{self.observed:.0f}, expected {self.expected:.1f} from the launches before them; "
             f"rate ratio {self.rate_ratio:.2f} (95% CI {lo:.2f}–{hi:.2f}), two-sided p = "
             f"{self.p_value:.3f} ({self.direction}; {self.method}).\n"
-            f"Block-shift randomization p = {self.p_randomization:.3f}. Before the events, days "
+            f"Interval-jitter randomization p = {self.p_randomization:.3f}. Before the events, days "
             f"{list(PRE_WINDOW)}: observed {self.observed_pre:.0f}, expected {self.expected_pre:.1f} "
             f"(descriptive, not a test)."
         )
@@ -245,7 +245,7 @@ def headline_test(
             rand.observed / lo_q if lo_q > 0 else 0.0,
             rand.observed / hi_q if hi_q > 0 else np.inf,
         )
-        method, observed, expected = "block-shift randomization", rand.observed, rand.expected
+        method, observed, expected = "interval-jitter randomization", rand.observed, rand.expected
     return HeadlineResult(
         unit=unit,
         window=(a, b),

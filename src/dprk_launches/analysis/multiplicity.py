@@ -84,7 +84,7 @@ def window_grid(
 ) -> pd.DataFrame:
     """Observed / forecast launch days for every window [start, end], with max-T adjusted p-values.
 
-    One set of block shifts (`analysis.shift`) serves every cell, so the cells' null distributions
+    One set of interval-jitter draws (`analysis.shift`) serves every cell, so the cells' null distributions
     are joint; each cell is standardised by its own null mean and sd, and a cell's adjusted p is the
     share of draws whose largest |z| over all cells reaches the cell's observed |z| (single-step
     max-T, Westfall & Young 1993): read the adjusted column, not the raw one.

@@ -170,7 +170,7 @@ def shift_test(
     n_draws: int = 10_000,
     seed: int = 0,
 ) -> ShiftResult:
-    """Block-shift randomization test of observed minus forecast launches in [a, b] after events."""
+    """Interval-jitter randomization test of observed minus forecast launches in [a, b] after events."""
     a, b = window
     pos = np.sort(np.asarray(event_pos))
     n = len(daily)
