@@ -123,13 +123,16 @@ def plot_sensitivity(grid: pd.DataFrame) -> plt.Figure:
 
 
 def plot_rate_ratios(table: pd.DataFrame) -> plt.Figure:
-    """Rate ratio with its placebo interval per row (columns: rate ratio, rr low, rr high), line at 1."""
+    """Rate ratio with its 95% interval per row (columns: rate ratio, rr low, rr high), line at 1."""
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.2))
     y = range(len(table))
     ax.errorbar(
         table["rate ratio"],
         y,
-        xerr=[table["rate ratio"] - table["rr low"], table["rr high"] - table["rate ratio"]],
+        xerr=[
+            (table["rate ratio"] - table["rr low"]).clip(lower=0),
+            (table["rr high"] - table["rate ratio"]).clip(lower=0),
+        ],
         fmt="o",
         color=UNIT_COLOURS["launch_days"],
         capsize=3,
@@ -138,7 +141,7 @@ def plot_rate_ratios(table: pd.DataFrame) -> plt.Figure:
     ax.set_yticks(list(y), table.index)
     ax.invert_yaxis()
     ax.set(
-        xlabel="rate ratio, observed / matched placebo (95% placebo interval)",
+        xlabel="rate ratio with its 95% interval",
         title="Rate ratio by variant",
     )
     fig.tight_layout()

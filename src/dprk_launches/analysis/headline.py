@@ -239,7 +239,8 @@ def headline_test(
         )
         observed, expected = float(test.observed), test.expected
     else:
-        lo_q, hi_q = np.quantile(rand.expected + rand.null_excess, [0.975, 0.025])
+        centred = rand.null_excess - np.median(rand.null_excess)
+        lo_q, hi_q = np.quantile(rand.expected + centred, [0.975, 0.025])
         ratio, p = rand.rate_ratio, rand.p_value
         ci = (
             rand.observed / lo_q if lo_q > 0 else 0.0,
