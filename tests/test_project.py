@@ -79,7 +79,11 @@ def test_data_command_builds_processed_tables(mirror) -> None:
 
 def test_make_help_lists_the_documented_targets() -> None:
     out = subprocess.run(
-        ["make", "help"], cwd=config.PROJECT_ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "help"],
+        cwd=config.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     for target in (
         "setup",
@@ -104,7 +108,7 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_one() -> None:
 def test_make_calibration_passes_a_dask_address_only_when_given() -> None:
     def dry_run(*args: str) -> str:
         return subprocess.run(
-            ["make", "-n", *args],
+            ["make", "--no-print-directory", "-n", *args],
             cwd=config.PROJECT_ROOT,
             capture_output=True,
             text=True,
@@ -119,7 +123,11 @@ def test_make_calibration_passes_a_dask_address_only_when_given() -> None:
 
 def test_make_lab_opens_the_your_events_notebook() -> None:
     line = subprocess.run(
-        ["make", "-n", "lab"], cwd=config.PROJECT_ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "lab"],
+        cwd=config.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()[-1]
     assert line.endswith("jupyter lab --notebook-dir=notebooks notebooks/06_your_events.ipynb")
 
