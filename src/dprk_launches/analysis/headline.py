@@ -104,7 +104,9 @@ class HeadlineResult:
     def headline(self, label: str, level: float = 0.05) -> str:
         """At most two sentences for a report's headline: the effect with its interval, then the verdict."""
         a, b = self.window
-        unit = "launch days" if self.unit == "launch_days" else "missiles"
+        unit = ("launch day" if self.unit == "launch_days" else "missile") + (
+            "" if self.observed == 1 else "s"
+        )
         lo, hi = self.ci
         first = (
             f"{label}: {self.observed:.0f} {unit} in days {a:+d} to {b:+d} after {self.n_events} "
