@@ -1,0 +1,126 @@
+"""Report tables built from headline results: the tests side by side, robustness variants, categories."""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+
+from .. import events, launches, series
+from .headline import HeadlineResult, headline_test
+from .multiplicity import adjust_pvalues
+
+TEST_COLUMNS = ["observed", "expected", "rate ratio", "CI low", "CI high", "p (two-sided)"]
+NAN = float("nan")
+CATEGORY_GROUPS: dict[str, tuple[str, list[str]]] = {
+    "UN sanctions resolutions": ("sanctions_un", ["resolution"]),
+    "UNSC statements": ("un_statement", []),
+    "US designation actions": ("sanctions_us", ["designation"]),
+    "other sanctions (EU, ROK, Japan, Australia, UK)": ("sanctions_other", []),
+    "nuclear tests": ("nuclear_test", []),
+    "summits, talks, agreements, envoys": (
+        "diplomacy",
+        ["summit", "talks", "agreement", "envoy_visit"],
+    ),
+    "US–ROK exercises": ("exercise", []),
+    "DPRK statements": ("dprk_statement", []),
+    "DPRK anniversaries": ("political_calendar", ["anniversary"]),
+}
+
+
+def select_events(table: pd.DataFrame, category: str, subcategories: list[str]) -> pd.DataFrame:
+    """Rows of one category, restricted to the given subcategories (all when none are given)."""
+    chosen = table[table["category"] == category]
+    return chosen[chosen["subcategory"].isin(subcategories)] if subcategories else chosen
+
+
+def tests_side_by_side(result: HeadlineResult, by_missiles: HeadlineResult) -> pd.DataFrame:
+    """The headline, the randomization test in both units and the naive test, one row each."""
+    rows = {
+        "intensity model, launch days (headline)": [
+            result.observed,
+            result.expected,
+            result.rate_ratio,
+            *result.ci,
+            result.p_value,
+        ],
+        "interval-jitter randomization, launch days": [
+            result.observed,
+            result.expected,
+            result.rate_ratio,
+            NAN,
+            NAN,
+            result.p_randomization,
+        ],
+        "interval-jitter randomization, missiles": [
+            by_missiles.observed,
+            by_missiles.expected,
+            by_missiles.rate_ratio,
+            *by_missiles.ci,
+            by_missiles.p_value,
+        ],
+        "naive Poisson, launch days": [
+            result.observed,
+            result.naive_expected,
+            result.observed / result.naive_expected,
+            NAN,
+            NAN,
+            result.naive_p_value,
+        ],
+    }
+    return pd.DataFrame(rows, index=TEST_COLUMNS).T
+
+
+def robustness_variants(chosen: pd.DataFrame, study_start: str, n_draws: int) -> pd.DataFrame:
+    """The headline test across unit, clock, data version and window, with Holm across the variants."""
+    missiles = launches.load_missiles("nagix")
+    nagix_days = launches.launches_from_missiles(missiles)
+    utc_days = launches.launches_from_missiles(launches.on_utc_clock(missiles))
+    cns_days = launches.launches_from_missiles(launches.load_missiles("cns"))
+    variants = {
+        "launch days, Pyongyang clock, nagix (headline)": (
+            nagix_days,
+            "launch_days",
+            (1, 30),
+            None,
+        ),
+        "missiles, Pyongyang clock, nagix": (nagix_days, "missiles", (1, 30), None),
+        "launch days, UTC dates, nagix": (utc_days, "launch_days", (1, 30), None),
+        "launch days, CNS export (to 2023-04-12)": (cns_days, "launch_days", (1, 30), "2023-04-12"),
+        "launch days, window +1 to +7": (nagix_days, "launch_days", (1, 7), None),
+        "launch days, window +1 to +14": (nagix_days, "launch_days", (1, 14), None),
+        "launch days, window +1 to +60": (nagix_days, "launch_days", (1, 60), None),
+    }
+    rows = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, (days, unit, window, end) in variants.items():
+            daily = series.daily_counts(days, study_start, end)
+            r = headline_test(daily, chosen, window, n_draws=n_draws, unit=unit)
+            rows.append(
+                {
+                    "variant": name,
+                    "events": r.n_events,
+                    "observed": r.observed,
+                    "expected": r.expected,
+                    "rate ratio": r.rate_ratio,
+                    "rr low": r.ci[0],
+                    "rr high": r.ci[1],
+                    "p": r.p_value,
+                    "method": r.method,
+                }
+            )
+    table = pd.DataFrame(rows).set_index("variant")
+    table["p (Holm across variants)"] = adjust_pvalues(table["p"])["p_holm"]
+    return table
+
+
+def grouped_events(groups: dict[str, tuple[str, list[str]]] = CATEGORY_GROUPS) -> pd.DataFrame:
+    """The whole catalogue's rows for each named group, with a `group` column."""
+    everything = events.load_events()
+    return pd.concat(
+        [
+            select_events(everything, category, subs).assign(group=name)
+            for name, (category, subs) in groups.items()
+        ]
+    )
