@@ -29,7 +29,7 @@ from tqdm import tqdm
 
 from dprk_launches import events, inference, launches, series, simulate
 from dprk_launches.analysis import model, worlds
-from dprk_launches.windows import event_positions
+from dprk_launches.windows import event_positions, window_counts, window_days
 
 ALPHA, N_DRAWS, START = 0.05, 1000, "2006-01-01"
 RESULTS = Path(__file__).resolve().parent / "results" / "calibration.json"
@@ -103,8 +103,6 @@ def one(task: tuple[str, int], ctx: worlds.Context | None = None) -> list[float]
         )
     counts = daily[world.unit].to_numpy()
     a, b = world.window
-    from dprk_launches.windows import window_counts, window_days
-
     observed = window_counts(counts, pos, a, b).sum()
     expected = counts.mean() * window_days(len(counts), pos, a, b).sum()
     naive = 2 * min(stats.poisson.sf(observed - 1, expected), stats.poisson.cdf(observed, expected))

@@ -170,3 +170,10 @@ def test_tiny_calibration_on_a_dask_cluster(mirror) -> None:
     ) as cluster:
         out = cal.run(n_sims=3, names=("single",), dask=cluster.scheduler_address)
     assert out["settings"]["dask"] and out["worlds"]["single"]["series_too_quiet_to_test"] == 0
+
+
+def test_power_reuses_the_headline_fit(without_effect: pd.DataFrame) -> None:
+    r = inference.headline_test(without_effect, EVENTS, n_draws=100, interval=False)
+    assert inference.power(without_effect, EVENTS, fit=r.fit).mde == pytest.approx(
+        inference.power(without_effect, EVENTS).mde, rel=0.02
+    )
