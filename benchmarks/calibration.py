@@ -34,6 +34,7 @@ from dprk_launches.windows import event_positions, window_counts, window_days
 ALPHA, N_DRAWS, START = 0.05, 1000, "2006-01-01"
 RESULTS = Path(__file__).resolve().parent / "results" / "calibration.json"
 TESTS = ("headline", "randomization", "naive")
+CURVE = (1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
 KEY_WORLDS = {
     "null": ("null",),
     "reverse": ("reverse", "reverse_flexible"),
@@ -186,6 +187,13 @@ def run(
             out[key] = per_world[name]["reject_headline"]
     if "power_2x" in per_world:
         out["ci_coverage_effect"] = round(float(np.nanmean(p[chosen.index("power_2x"), :, 3])), 4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        curve = inference.power(ctx.daily, ctx.daily.index[ctx.un_pos], (1, 30), effects=CURVE)
+    out["power_curve_un_asymptotic"] = {
+        f"{e:g}": round(float(v), 3) for e, v in curve.table.items()
+    }
+    out["mde_80_un"] = round(curve.mde, 2)
     seconds = time.perf_counter() - started
     out.update(
         {

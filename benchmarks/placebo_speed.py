@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dprk_launches import simulate
-from dprk_launches.analysis import model, shift
+from dprk_launches.analysis import fitcache, model, shift
 
 N_DRAWS, N_EVENTS, N_WINDOWS = 10_000, 50, 40
 NAIVE_DRAWS = 10
@@ -24,7 +24,7 @@ def _setup() -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, int]], model.Int
     windows = [(a, a + length) for a in (1, 4, 8, 15) for length in range(5, 55, 5)]
     assert len(windows) == N_WINDOWS
     with np.errstate(all="ignore"):
-        fit = model.fit_intensity(daily)
+        fit = fitcache.fit_intensity(daily)
     return daily, events, windows, fit
 
 

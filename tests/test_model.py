@@ -73,6 +73,42 @@ def test_gradient_matches_finite_differences(
     np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-4)
 
 
+def _reference_loglik(x: np.ndarray, y: np.ndarray, design: model.Design) -> float:
+    """Plain numpy log-likelihood, written from the model's formula, day arrays at a time."""
+    mu, r, cov, alpha, kappa, beta = model._unpack(x, design)
+    h = model.N_HARMONICS
+    g = np.zeros(len(y))
+    for t in range(1, len(y)):
+        g[t] = kappa * g[t - 1] + (1 - kappa) * y[t - 1]
+    base = np.exp(mu[design.era_codes] + r[design.year_codes] + cov[: 2 * h] @ design.harmonics)
+    gamma = np.concatenate([cov[2 * h : 2 * h + model.N_RECENCY], [0.0]])
+    slopes = cov[2 * h + model.N_RECENCY :]
+    mult = np.exp(beta * design.window + gamma[design.recency] + slopes @ design.activity)
+    lam = np.maximum(mult * (base + alpha * g), 1e-12)
+    return float(np.where(y > 0, np.log(-np.expm1(-lam)), -lam).sum())
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(alpha=st.floats(0.0, 0.9), kappa=st.floats(0.05, 0.99), beta=st.floats(-3, 3))
+def test_compiled_likelihood_matches_numpy_reference(
+    alpha: float, kappa: float, beta: float
+) -> None:
+    days = CALENDAR[:2000]
+    rng = np.random.default_rng(1)
+    y = (rng.random(len(days)) < 0.04).astype(float)
+    design = model.Design.build(days, (np.arange(len(days)) % 45 < 10).astype(float))
+    design = design.with_launches(y)
+    x = model.start_values(y, design)
+    e, q, s = model._sizes(design)
+    x[e : e + q] = 0.4 * np.cos(np.arange(q))
+    x[e + q : e + q + s] = 0.2 * np.sin(np.arange(s))
+    x[e + q + s], x[e + q + s + 1], x[-1] = alpha, kappa, beta
+    value, _ = model.objective(x, y, design)
+    gamma = x[e + q + 2 * model.N_HARMONICS : e + q + s]
+    penalty = model._penalty(x[e : e + q])[0] + 0.5 * (gamma @ gamma) / model.RECENCY_SD**2
+    assert value == pytest.approx(penalty - _reference_loglik(x, y, design), rel=1e-10)
+
+
 def test_recovers_effect_self_excitation_and_background(simulated) -> None:
     daily, truth = simulated
     result = model.model_test(daily, EVENT_POS, WINDOW)

@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ..windows import event_positions, union_window_mask, window_counts
-from . import model, shift
+from . import fitcache, model, shift
 from .conditional import weighted_bernoulli_sf
 
 EventDates = pd.Series | pd.DatetimeIndex | pd.DataFrame
@@ -214,6 +214,12 @@ def headline_test(
         warnings.warn(
             f"{dropped} events outside the calendar (or too near its edges) left out", stacklevel=2
         )
+    index = pd.DatetimeIndex(daily.index)
+    cached = (
+        fitcache.null_fit(model.launch_days(daily), index, model.Design.build(index))
+        if warm_start is None
+        else None
+    )
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         test = model.model_test(
             daily,
@@ -221,7 +227,8 @@ def headline_test(
             (a, b),
             level=LEVEL,
             interval=interval and unit == "launch_days",
-            null=warm_start,
+            null=warm_start if cached is None else cached,
+            converged=cached is not None,
         )
         rand = shift.shift_test(daily, pos, (a, b), test.alt, unit, n_draws, seed)
         observed_pre, expected_pre = _pre_window(daily, pos, test.null, unit)
@@ -328,7 +335,7 @@ def power(
         if fit is not None and np.array_equal(fit.design.window, mask):
             null = fit
         else:
-            null = model.fit(y, design, beta=0.0)
+            null = fitcache.null_fit(y, pd.DatetimeIndex(daily.index), design)
         info = model.efficient_information(null, y)
     if n_sims > 0:
         rng = np.random.default_rng(seed)

@@ -28,11 +28,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, signal, stats
+from scipy import optimize, stats
 
 from ..hawkes import excitation
 from ..series import era_of
 from ..windows import union_window_mask
+from . import kernels
 
 OMEGA = 2 * np.pi / 365.25
 N_HARMONICS = 2
@@ -47,6 +48,7 @@ ALPHA_MAX = 0.95
 KAPPA_BOUNDS = (0.05, 0.99)
 BETA_BOUNDS = (-6.0, 6.0)
 LONG_KERNEL_START = (0.5, 0.95)
+FTOL, GTOL, MAXCOR = 1e-8, 1e-5, 30
 
 
 @dataclass(frozen=True)
@@ -158,32 +160,36 @@ def multiplier(x: np.ndarray, design: Design) -> np.ndarray:
 
 
 def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.ndarray]:
-    """Penalised negative log-likelihood and its analytic gradient."""
+    """Penalised negative log-likelihood and its analytic gradient (one compiled pass over the days)."""
     mu, r, cov, alpha, kappa, beta = _unpack(x, design)
-    base = background(x, design)
-    g = excitation(y, kappa)
-    h, _ = signal.lfilter([0.0, 1.0], [1.0, -kappa], g - y, zi=[0.0])
-    mult = multiplier(x, design)
-    lam = np.maximum(mult * (base + alpha * g), 1e-12)
-    hit = y > 0
-    lam_hit = lam[hit]
-    ll = np.log(-np.expm1(-lam_hit)).sum() - lam[~hit].sum()
-    dl = np.full(len(y), -1.0)
-    dl[hit] = 1 / np.expm1(np.minimum(lam_hit, 700.0))
-    db = dl * mult * base
+    season, gamma = cov[: 2 * N_HARMONICS], cov[2 * N_HARMONICS :]
+    ll, d_mu, d_r, d_season, d_gamma, d_slopes, d_last = kernels.loglik_and_grad(
+        y,
+        design.era_codes,
+        design.year_codes,
+        design.harmonics,
+        design.window,
+        design.recency,
+        design.activity,
+        mu,
+        r,
+        season,
+        np.concatenate([gamma[:N_RECENCY], [0.0]]),
+        gamma[N_RECENCY:],
+        float(alpha),
+        float(kappa),
+        float(beta),
+    )
     pen, dpen = _penalty(r)
-    gamma = cov[2 * N_HARMONICS :]  # recency classes, then the activity slopes
-    pen += 0.5 * (gamma @ gamma) / RECENCY_SD**2
-    dlam = dl * lam
+    pen += 0.5 * (gamma @ gamma) / RECENCY_SD**2  # recency classes, then the activity slopes
     grad = np.concatenate(
         [
-            np.bincount(design.era_codes, weights=db, minlength=design.n_eras),
-            np.bincount(design.year_codes, weights=db, minlength=design.n_years) - dpen,
-            design.harmonics @ db,
-            np.bincount(design.recency, weights=dlam, minlength=N_RECENCY + 1)[:N_RECENCY]
-            - gamma[:N_RECENCY] / RECENCY_SD**2,
-            design.activity @ dlam - gamma[N_RECENCY:] / RECENCY_SD**2,
-            [(dl * mult) @ g, alpha * ((dl * mult) @ h), dlam @ design.window],
+            d_mu,
+            d_r - dpen,
+            d_season,
+            d_gamma[:N_RECENCY] - gamma[:N_RECENCY] / RECENCY_SD**2,
+            d_slopes - gamma[N_RECENCY:] / RECENCY_SD**2,
+            d_last,
         ]
     )
     return -float(ll) + pen, -grad
@@ -221,7 +227,7 @@ def _minimise(
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": 2000, "ftol": 1e-8, "gtol": 1e-5},
+        options={"maxiter": 2000, "ftol": FTOL, "gtol": GTOL, "maxcor": MAXCOR},
     )
 
 
@@ -315,19 +321,21 @@ def fit(
     long_kernel = start.copy()
     long_kernel[e + q + 2 * N_HARMONICS : e + q + s] = 0.0
     long_kernel[e + q + s : e + q + s + 2] = LONG_KERNEL_START
-    best = min((_minimise(y, design, x, beta) for x in (start, long_kernel)), key=lambda r: r.fun)
+    starts = (start, long_kernel) if multistart else (start,)
+    best = min((_minimise(y, design, x, beta) for x in starts), key=lambda r: r.fun)
     return IntensityFit(best.x, design, float(best.fun), len(y), int(y.sum()))
+
+
+def fit_at(y: np.ndarray, design: Design, x: np.ndarray) -> IntensityFit:
+    """The fit at known optimal parameters (a cached fit): no optimisation, the objective re-evaluated."""
+    design = design.with_launches(y)
+    x = np.array(x, dtype=float)
+    return IntensityFit(x, design, float(objective(x, y, design)[0]), len(y), int(y.sum()))
 
 
 def launch_days(daily: pd.DataFrame) -> np.ndarray:
     """0/1 launch-day vector of a zero-filled daily calendar."""
     return (daily["launch_days"].to_numpy() > 0).astype(float)
-
-
-def fit_intensity(daily: pd.DataFrame) -> IntensityFit:
-    """The model without event terms, fitted to a zero-filled daily calendar (`series.daily_counts`)."""
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        return fit(launch_days(daily), Design.build(pd.DatetimeIndex(daily.index)), beta=0.0)
 
 
 def branching_interval(
@@ -395,14 +403,21 @@ def model_test(
     level: float = 0.95,
     interval: bool = True,
     null: IntensityFit | None = None,
+    converged: bool = False,
 ) -> ModelTest:
-    """LR test and profile interval for the intensity ratio on days in [a, b] after the events."""
+    """LR test and profile interval for the intensity ratio on days in [a, b] after the events.
+
+    `null` is a fit of the same calendar whose parameters start the null fit; with `converged` it is
+    already the null fit of these launch days (a cached one) and is used as it is.
+    """
     index = pd.DatetimeIndex(daily.index)
     y = launch_days(daily)
     mask = union_window_mask(len(y), np.asarray(event_pos), *window).astype(float)
     design = Design.build(index, mask)
     if null is None or len(null.x) != len(start_values(y, design)):
         null = fit(y, design, beta=0.0)
+    elif converged:
+        null = fit_at(y, design, null.x)
     else:
         null = fit(y, design, beta=0.0, x0=null.x)
     alt = fit(y, design, beta=None, x0=null.x, multistart=False)
@@ -477,23 +492,12 @@ def simulate(fit_: IntensityFit, rng: np.random.Generator, effect: float = 1.0) 
     """Simulate 0/1 launch days from a fitted model, with the event-window intensity times `effect`."""
     base = fit_.background()
     mult = np.where(fit_.design.window > 0, effect, 1.0)
-    by_class = fit_.recency_multipliers()
-    horizon = RECENCY_EDGES[-1]
-    recency = by_class[recency_of(np.arange(horizon + 1))]
+    recency = fit_.recency_multipliers()[recency_of(np.arange(RECENCY_EDGES[-1] + 1))]
     threshold = -np.log1p(-rng.random(len(base)))
-    alpha, kappa = fit_.alpha, fit_.kappa
-    out = np.zeros(len(base))
-    short, long_ = ACTIVITY_WINDOWS
     slope_short, slope_long = fit_.activity_slopes
+    short, long_ = ACTIVITY_WINDOWS
     busy_short = np.exp(slope_short * np.log1p(np.arange(short + 1)))
     busy_long = np.exp(slope_long * np.log1p(np.arange(long_ + 1)))
-    excite, gain, since, n_short, n_long = 0.0, alpha * (1 - kappa), horizon, 0, 0
-    for t in range(len(base)):
-        level = mult[t] * recency[since] * busy_short[n_short] * busy_long[n_long]
-        hit = level * (base[t] + excite) > threshold[t]
-        out[t] = hit
-        excite = kappa * excite + gain * hit
-        since = 1 if hit else min(since + 1, horizon)
-        n_short += int(hit) - (int(out[t - short]) if t >= short else 0)
-        n_long += int(hit) - (int(out[t - long_]) if t >= long_ else 0)
-    return out
+    return kernels.simulate_days(
+        base, mult, recency, busy_short, busy_long, threshold, fit_.alpha, fit_.kappa
+    )

@@ -1,0 +1,100 @@
+"""The null intensity fit, made once per launch calendar and model version and shared across reports.
+
+The fit without an event term does not depend on the events tested, so every headline test, power
+sentence and sensitivity grid on the same launch calendar can start from one fit instead of refitting
+from scratch. Fits are kept in memory and on disk (`data/processed/fits/`, or the folder named by
+DPRK_FIT_CACHE; an empty value turns the disk cache off), keyed by the sha256 of the launch days, the
+calendar and the source of the model code, so a new data version or a changed model never reuses an
+old fit. Files are written atomically, so reports built in parallel can share the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from . import kernels, model
+
+CACHE_ENV = "DPRK_FIT_CACHE"
+_MEMORY: dict[str, np.ndarray] = {}
+_MEMORY_SIZE = 16
+
+
+def cache_dir() -> Path | None:
+    """Folder of cached fits: env DPRK_FIT_CACHE (empty turns it off), else data/processed/fits."""
+    value = os.environ.get(CACHE_ENV)
+    if value is None:
+        return config.PROCESSED_DIR / "fits"
+    return Path(value) if value else None
+
+
+@cache
+def _code_digest() -> str:
+    """sha256 of the model's source code: a changed model never reads an old fit."""
+    text = inspect.getsource(model) + inspect.getsource(kernels)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fit_key(y: np.ndarray, index: pd.DatetimeIndex) -> str:
+    """Cache key of a launch-day series on a calendar."""
+    h = hashlib.sha256(_code_digest().encode())
+    h.update(f"{index[0]:%Y-%m-%d}/{len(index)}".encode())
+    h.update(np.ascontiguousarray(y, dtype=np.uint8).tobytes())
+    return h.hexdigest()[:32]
+
+
+def _load(key: str, folder: Path | None) -> np.ndarray | None:
+    """Parameters stored under key, from memory or disk (None when absent or unreadable)."""
+    if key in _MEMORY:
+        return _MEMORY[key]
+    if folder is None:
+        return None
+    try:
+        return np.load(folder / f"{key}.npy", allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+
+
+def _store(key: str, x: np.ndarray, folder: Path | None) -> None:
+    """Keep parameters in memory and, when a folder is set, on disk (atomic rename; errors ignored)."""
+    if len(_MEMORY) >= _MEMORY_SIZE:
+        _MEMORY.pop(next(iter(_MEMORY)))
+    _MEMORY[key] = x
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".npy", delete=False) as handle:
+            np.save(handle, x, allow_pickle=False)
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, folder / f"{key}.npy")
+    except OSError:
+        return
+
+
+def null_fit(y: np.ndarray, index: pd.DatetimeIndex, design: model.Design) -> model.IntensityFit:
+    """The fit without an event term (beta = 0) of launch days y on a calendar, cached."""
+    key = fit_key(y, index)
+    folder = cache_dir()
+    x = _load(key, folder)
+    if x is not None and len(x) == len(model.start_values(y, design)):
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return model.fit_at(y, design, x)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        fitted = model.fit(y, design, beta=0.0)
+    _store(key, fitted.x, folder)
+    return fitted
+
+
+def fit_intensity(daily: pd.DataFrame) -> model.IntensityFit:
+    """The model without event terms, fitted to a zero-filled daily calendar (`series.daily_counts`)."""
+    index = pd.DatetimeIndex(daily.index)
+    return null_fit(model.launch_days(daily), index, model.Design.build(index))
