@@ -155,3 +155,28 @@ def test_fit_refuses_too_few_launches() -> None:
     y = np.zeros(len(CALENDAR))
     with pytest.raises(ValueError, match="at least 5 launch days"):
         model.fit(y, model.Design.build(CALENDAR))
+
+
+def test_prob_launch_within_matches_monte_carlo() -> None:
+    days = CALENDAR[:800]
+    design = model.Design.build(days, None).with_launches(np.zeros(len(days)))
+    x = model.start_values(np.zeros(len(days)), design)
+    e, q, s = model._sizes(design)
+    x[:e] = np.log(0.03)
+    x[e + q + 2 * model.N_HARMONICS] = 0.8  # recency class 1-3 days: launches come in bursts
+    x[e + q + s], x[e + q + s + 1] = 0.5, 0.8
+    fit_ = model.IntensityFit(x, design, 0.0, len(days), 0)
+    y = model.simulate(fit_, np.random.default_rng(2))
+    pos, horizon = int(np.flatnonzero(y)[-1]) + 1, 6
+    rng = np.random.default_rng(3)
+    hits = 0
+    for _ in range(3000):
+        path = y.copy()
+        path[pos + 1 :] = 0.0
+        for t in range(pos + 1, pos + 1 + horizon):
+            if rng.random() < -np.expm1(-fit_.intensity(path)[t]):
+                hits += 1
+                break
+    assert fit_.prob_launch_within(y, pos, horizon) == pytest.approx(hits / 3000, abs=0.03)
+    with pytest.raises(ValueError, match="inside the fitted calendar"):
+        fit_.prob_launch_within(y, len(days) - 2, horizon)

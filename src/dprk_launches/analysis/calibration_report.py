@@ -49,6 +49,48 @@ def summary_sentence(result: dict) -> str:
     )
 
 
+TARGETS = {
+    "type1_headline_max": ("worst null world's type-I error", "≤", 0.07),
+    "power_headline_2x": ("power at 2× with the UN resolutions", "≥", 0.65),
+    "ci_coverage_effect": ("coverage of the 95% interval at 2×", "≥", 0.93),
+    "seconds": ("seconds for the whole calibration", "≤", 900),
+}
+
+
+def targets_list(result: dict) -> str:
+    """Markdown list: each target of the calibration, the measured value, met or missed."""
+    lines = []
+    for key, (what, sign, bound) in TARGETS.items():
+        value = result.get(key)
+        if value is None:
+            continue
+        met = value <= bound if sign == "≤" else value >= bound
+        lines.append(
+            f"- {what}: {value:g} (target {sign} {bound:g}) — {'met' if met else '**missed**'}"
+        )
+    return "\n".join(lines)
+
+
+def power_curve_sentence(result: dict) -> str:
+    """The asymptotic power curve with the real UN resolution dates, and the 80%-power effect."""
+    curve = result.get("power_curve_un_asymptotic")
+    if not curve:
+        return ""
+    points = ", ".join(f"{effect}× {power:.0%}" for effect, power in curve.items())
+    return (
+        f"Power curve of the headline test with the {result['settings']['n_un_events']} UN "
+        f"resolutions, days 1–30 (asymptotic, from the efficient information of the event term): "
+        f"{points}; 80% power needs a {result['mde_80_un']:.2f}-fold effect. The simulated points "
+        f"above (2× and 3×) are the check on this curve."
+    )
+
+
 def readme_block(result: dict) -> str:
     """The README's generated calibration section body (between the markers)."""
-    return f"{START}\n{summary_sentence(result)}\n\n{table_markdown(result)}\n{END}"
+    parts = [summary_sentence(result), targets_list(result), power_curve_sentence(result)]
+    body = "\n\n".join(p for p in parts if p)
+    speed = (
+        f"The run took {result['seconds']:,.0f} s ({result['sims_per_second']:.1f} refitted series "
+        f"per second, {result['settings']['processes']} processes)."
+    )
+    return f"{START}\n{body}\n\n{speed}\n\n{table_markdown(result)}\n{END}"

@@ -281,6 +281,23 @@ class IntensityFit:
         mult = multiplier(self.x, self.design.with_launches(y))
         return mult * (self.background() + self.alpha * g)
 
+    def prob_launch_within(self, y: np.ndarray, pos: int, horizon: int) -> float:
+        """P(at least one launch day in days pos+1 .. pos+horizon), given the launch days up to pos.
+
+        Exact under the model: until the first launch the path has no launch, so the chance of none
+        is exp(-sum of the intensities along that launch-free path).
+        """
+        if horizon < 1:
+            raise ValueError("horizon must be at least 1 day")
+        if not 0 <= pos < self.n_days - horizon:
+            raise ValueError(
+                f"days {pos + 1}..{pos + horizon} are not all inside the fitted calendar"
+            )
+        path = np.array(y, dtype=float)
+        path[pos + 1 :] = 0.0
+        lam = self.intensity(path)[pos + 1 : pos + 1 + horizon]
+        return float(-np.expm1(-lam.sum()))
+
     def recency_multipliers(self) -> np.ndarray:
         """exp(gamma) per recency class, the reference class last (1.0)."""
         gamma = _unpack(self.x, self.design)[2][2 * N_HARMONICS : 2 * N_HARMONICS + N_RECENCY]
