@@ -20,10 +20,11 @@ def loglik_and_grad(
     y: np.ndarray,
     era: np.ndarray,
     year: np.ndarray,
-    harmonics: np.ndarray,
+    doy: np.ndarray,
     window: np.ndarray,
     recency: np.ndarray,
-    activity: np.ndarray,
+    counts: np.ndarray,
+    harmonic_table: np.ndarray,
     mu: np.ndarray,
     r: np.ndarray,
     season: np.ndarray,
@@ -35,28 +36,52 @@ def loglik_and_grad(
 ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Log-likelihood and its gradient blocks (mu, r, season, gamma, slopes, [alpha, kappa, beta]).
 
-    lambda_t = exp(beta w_t + gamma[k_t] + slopes . a_t) (b_t + alpha g_t), P(launch) = 1 - e^-lambda.
-    `gamma` has one entry per recency class, the reference class last (its entry must be 0).
+    lambda_t = exp(beta w_t + gamma[k_t] + slopes . log1p(counts_t)) (b_t + alpha g_t) and
+    P(launch on day t) = 1 - exp(-lambda_t), with b_t = exp(mu[era] + r[year] + season . h[doy]).
+    Every factor takes few distinct values (era x year, day of year, recency class, launch-day count
+    in the last 30 / 90 days), so the exponentials are computed once per value, not once per day.
+    `gamma` has one entry per recency class, the reference class last (its entry must be 0);
+    `harmonic_table[j, d]` is harmonic j on day of year d; `counts[j, t]` is a launch-day count.
     """
     n = y.shape[0]
-    n_season, n_slopes, n_gamma = harmonics.shape[0], activity.shape[0], gamma.shape[0]
+    n_season, n_slopes = harmonic_table.shape[0], counts.shape[0]
+    n_doy = harmonic_table.shape[1]
+    top = 0
+    for j in range(n_slopes):
+        for t in range(n):
+            top = max(top, counts[j, t])
+    level = np.empty((mu.shape[0], r.shape[0]))
+    for e in range(mu.shape[0]):
+        for q in range(r.shape[0]):
+            level[e, q] = math.exp(mu[e] + r[q])
+    seasonal = np.empty(n_doy)
+    for d in range(n_doy):
+        acc = 0.0
+        for j in range(n_season):
+            acc += season[j] * harmonic_table[j, d]
+        seasonal[d] = math.exp(acc)
+    by_class = np.exp(gamma)
+    busy = np.empty((n_slopes, top + 1))
+    for j in range(n_slopes):
+        for m in range(top + 1):
+            busy[j, m] = math.exp(slopes[j] * math.log1p(m))
+    in_window = math.exp(beta)
     d_mu, d_r = np.zeros(mu.shape[0]), np.zeros(r.shape[0])
-    d_season, d_gamma, d_slopes = np.zeros(n_season), np.zeros(n_gamma), np.zeros(n_slopes)
+    d_doy, d_gamma = np.zeros(n_doy), np.zeros(gamma.shape[0])
+    d_count = np.zeros((n_slopes, top + 1))
     d_last = np.zeros(3)
     ll, g, h = 0.0, 0.0, 0.0
     for t in range(n):
         if t > 0:
             h = kappa * h + (g - y[t - 1])
             g = kappa * g + (1.0 - kappa) * y[t - 1]
-        log_b = mu[era[t]] + r[year[t]]
-        for j in range(n_season):
-            log_b += season[j] * harmonics[j, t]
-        log_m = beta * window[t]
+        base = level[era[t], year[t]] * seasonal[doy[t]]
         k = recency[t]
-        log_m += gamma[k]
+        mult = by_class[k]
+        if window[t] > 0:
+            mult *= in_window
         for j in range(n_slopes):
-            log_m += slopes[j] * activity[j, t]
-        base, mult = math.exp(log_b), math.exp(log_m)
+            mult *= busy[j, counts[j, t]]
         lam = max(mult * (base + alpha * g), 1e-12)
         if y[t] > 0:
             ll += math.log(-math.expm1(-lam))
@@ -68,14 +93,18 @@ def loglik_and_grad(
         dlam = dl * lam
         d_mu[era[t]] += db
         d_r[year[t]] += db
-        for j in range(n_season):
-            d_season[j] += harmonics[j, t] * db
+        d_doy[doy[t]] += db
         d_gamma[k] += dlam
         for j in range(n_slopes):
-            d_slopes[j] += activity[j, t] * dlam
+            d_count[j, counts[j, t]] += dlam
         d_last[0] += dl * mult * g
         d_last[1] += alpha * dl * mult * h
         d_last[2] += dlam * window[t]
+    d_season = harmonic_table @ d_doy
+    d_slopes = np.zeros(n_slopes)
+    for j in range(n_slopes):
+        for m in range(top + 1):
+            d_slopes[j] += math.log1p(m) * d_count[j, m]
     return ll, d_mu, d_r, d_season, d_gamma, d_slopes, d_last
 
 

@@ -48,6 +48,10 @@ ALPHA_MAX = 0.95
 KAPPA_BOUNDS = (0.05, 0.99)
 BETA_BOUNDS = (-6.0, 6.0)
 LONG_KERNEL_START = (0.5, 0.95)
+_DAYS = np.arange(367)
+HARMONIC_TABLE = np.vstack(
+    [f(j * OMEGA * _DAYS) for j in range(1, N_HARMONICS + 1) for f in (np.cos, np.sin)]
+)
 FTOL, GTOL, MAXCOR = 1e-8, 1e-5, 30
 
 
@@ -58,10 +62,20 @@ class Design:
     era_codes: np.ndarray
     era_names: tuple[str, ...]
     year_codes: np.ndarray
-    harmonics: np.ndarray
+    day_of_year: np.ndarray
     window: np.ndarray
     recency: np.ndarray | None = None
-    activity: np.ndarray | None = None
+    counts: np.ndarray | None = None
+
+    @property
+    def harmonics(self) -> np.ndarray:
+        """Seasonal harmonics per day, shape (2 * N_HARMONICS, days)."""
+        return HARMONIC_TABLE[:, self.day_of_year]
+
+    @property
+    def activity(self) -> np.ndarray:
+        """log(1 + launch days in the 30 and 90 days before each day), shape (2, days)."""
+        return np.log1p(self.counts)
 
     @property
     def n_eras(self) -> int:
@@ -75,7 +89,7 @@ class Design:
 
     def with_launches(self, y: np.ndarray) -> Design:
         """The same design with the recency classes of a launch-day series attached."""
-        return replace(self, recency=recency_codes(y), activity=activity_of(y))
+        return replace(self, recency=recency_codes(y), counts=activity_counts(y))
 
     @classmethod
     def build(cls, index: pd.DatetimeIndex, window: np.ndarray | None = None) -> Design:
@@ -87,12 +101,9 @@ class Design:
         remap[present] = np.arange(len(present))
         names = tuple(str(labels.categories[c]) for c in present)
         years = (index.year - index.year[0]).to_numpy().astype(np.int64)
-        doy = index.day_of_year.to_numpy()
-        harmonics = np.vstack(
-            [f(j * OMEGA * doy) for j in range(1, N_HARMONICS + 1) for f in (np.cos, np.sin)]
-        )
+        doy = index.day_of_year.to_numpy().astype(np.int64)
         w = np.zeros(len(index)) if window is None else np.asarray(window, dtype=float)
-        return cls(remap[codes], names, years, harmonics, w)
+        return cls(remap[codes], names, years, doy, w)
 
 
 N_RECENCY = len(RECENCY_EDGES) - 1
@@ -111,11 +122,11 @@ def recency_codes(y: np.ndarray) -> np.ndarray:
     return recency_of(days_since_last(y))
 
 
-def activity_of(y: np.ndarray) -> np.ndarray:
-    """log(1 + launch days in the 30 and 90 days before each day), shape (2, days): recent busyness."""
-    cum = np.concatenate([[0.0], np.cumsum(np.asarray(y) > 0)])
+def activity_counts(y: np.ndarray) -> np.ndarray:
+    """Launch days in the 30 and 90 days before each day, shape (2, days): recent busyness."""
+    cum = np.concatenate([[0], np.cumsum(np.asarray(y) > 0)])
     pos = np.arange(len(y))
-    return np.vstack([np.log1p(cum[pos] - cum[np.maximum(pos - d, 0)]) for d in ACTIVITY_WINDOWS])
+    return np.vstack([cum[pos] - cum[np.maximum(pos - d, 0)] for d in ACTIVITY_WINDOWS])
 
 
 def recency_of(since: np.ndarray) -> np.ndarray:
@@ -167,10 +178,11 @@ def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.n
         y,
         design.era_codes,
         design.year_codes,
-        design.harmonics,
+        design.day_of_year,
         design.window,
         design.recency,
-        design.activity,
+        design.counts,
+        HARMONIC_TABLE,
         mu,
         r,
         season,
