@@ -9,11 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from dprk_launches import analyst_cli, claim, reports
+from dprk_launches import analyst_cli, claim, claimreport, config, reports
 from dprk_launches.__main__ import main
+from dprk_launches.analysis import fitcache, model
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -64,8 +66,17 @@ def test_seed_claim_json(seed: dict) -> None:
     assert seed["p_model"] == pytest.approx(seed["prob_launch_within"], abs=1e-3)
     assert 0 < seed["p_placebo"] <= 1
     assert seed["report"] is None
+    assert seed["model"].startswith("intensity model")
     assert "2022-01-12-ofac-state-sans-procurement" in seed["catalogue_events_same_day"]
-    assert "timing alone cannot show" in seed["verdict"]
+    assert "intensity model" in seed["verdict"]
+    assert f"a {claim.fmt_chance(seed['prob_launch_within'])} chance" in seed["verdict"]
+    low = [p <= claim.ALPHA for p in (seed["p_model"], seed["p_placebo"], seed["p_randomization"])]
+    said = {
+        "timing that the base rate explains": not any(low),
+        "borderline timing": any(low) and not all(low),
+        "unusual timing for a single event": all(low),
+    }
+    assert said == {phrase: phrase in seed["verdict"] for phrase in said}
 
 
 def test_seed_claim_finds_the_foreign_ministry_statement(seed: dict) -> None:
@@ -131,7 +142,7 @@ def test_report_parameters_match_the_template(
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(["claim", *SEED, "--launch-date", "2022-01-14", "--out", "pages"], capsys)
     assert code == 0
-    declared = reports.notebook_parameters(claim.config.NOTEBOOKS_DIR / analyst_cli.CLAIM_NOTEBOOK)
+    declared = reports.notebook_parameters(config.NOTEBOOKS_DIR / analyst_cli.CLAIM_NOTEBOOK)
     assert set(seen["parameters"]) <= set(declared)
     assert seen["out_dir"] == (tmp_path / "pages").resolve()
     assert seen["parameters"]["precomputed"]["event_local_date"] == "2022-01-13"
@@ -140,7 +151,7 @@ def test_report_parameters_match_the_template(
 
 
 def test_claim_writes_an_offline_html_report(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    seed: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(
         ["claim", *SEED, "--launch-date", "2022-01-14", "--out", str(tmp_path)], capsys
@@ -153,9 +164,81 @@ def test_claim_writes_an_offline_html_report(
     text = " ".join(re.sub(r"<[^>]+>", " ", page_html).split())
     assert "12 January 2022 at 12:00 on the America/New_York clock" in text
     assert "13 January 2022 in Pyongyang" in text
-    assert "timing alone cannot show" in text
+    judgement = seed["verdict"].split(": ", 1)[1].split(";")[0]
+    assert judgement in text
+    assert "intensity model" in text
     assert "data:image/png;base64" in page_html
     assert "<script src=" not in page_html
+
+
+def test_chance_is_one_minus_exp_of_the_launch_free_intensities(seed: dict) -> None:
+    _, daily = claim._launch_data()
+    event = pd.Timestamp(seed["event_local_date"])
+    pos = daily.index.get_loc(event)
+    fit = fitcache.fit_intensity(daily)
+    path = model.launch_days(daily)
+    path[pos + 1 :] = 0.0
+    lam = fit.intensity(path)[pos + 1 : pos + 1 + 7]
+    assert lam[0] > 0
+    assert seed["prob_launch_within"] == pytest.approx(1 - np.exp(-lam[0]), rel=1e-9)
+    curve = claim.launch_free_chances(daily, event, 7)
+    assert curve == pytest.approx(1 - np.exp(-np.cumsum(lam)), rel=1e-9)
+    y = model.launch_days(daily)
+    assert curve[-1] == pytest.approx(fit.prob_launch_within(y, pos, 7), rel=1e-9)
+    assert np.all(np.diff(curve) > 0)
+    # the real launch on day +1 must not enter the launch-free path
+    assert y[pos + 1] == 1.0 and path[pos + 1] == 0.0
+
+
+def test_p_model_counts_at_least_the_launch_days_seen() -> None:
+    _, daily = claim._launch_data()
+    event = pd.Timestamp("2022-01-13")
+    one, p_one = claim.model_chances(daily, event, 1)
+    week, p_week = claim.model_chances(daily, event, 7)
+    assert p_one == pytest.approx(one, rel=1e-9)
+    assert 0 < p_week < week
+    assert week > one
+
+
+def test_report_helpers_compute_every_number(seed: dict) -> None:
+    result = claim.claim_from_json(seed)
+    curve = claimreport.forecast_curve(result)
+    assert list(curve["days_after"]) == list(range(1, claimreport.HORIZON + 1))
+    assert curve["chance"].iloc[0] == pytest.approx(result.prob_launch_within, rel=1e-9)
+    text = claimreport.chance_text(result, curve)
+    n, flat = claimreport.flat_chance(result)
+    assert f"({n} launch days in 365)" in text
+    assert claim.fmt_chance(flat) in text
+    assert claim.fmt_chance(curve["chance"].iloc[6]) in text
+    assert "the launches after the event included" in text
+    around = claimreport.launches_around(result)
+    assert set(around["days_after_event"]) >= {-8, -2, 1}
+    assert around["days_after_event"].abs().max() <= claimreport.TABLE_DAYS
+    assert around["days_after_event"].is_monotonic_increasing
+    assert claimreport.around_text(result, around).startswith(f"{len(around)} launch days")
+    said = claimreport.claim_text(result)
+    assert "**13 January 2022** in Pyongyang" in said and "1 day after the event" in said
+    tests = claimreport.tests_table(result)
+    assert tests["p"].tolist()[:2] == [result.p_model, result.p_placebo]
+    bullets = claimreport.retaliation_text(result)
+    assert "2 launch days in the 30 days before it" in bullets
+    assert "sanctions_us" in bullets
+    assert len(claimreport.statements_table(result)) == len(result.dprk_statements)
+    assert list(claimreport.same_day_events(result).index) == result.catalogue_events_same_day
+
+
+def test_notebook_stays_a_report() -> None:
+    nb = json.loads((config.NOTEBOOKS_DIR / analyst_cli.CLAIM_NOTEBOOK).read_text(encoding="utf-8"))
+    lines = [
+        line
+        for cell in nb["cells"]
+        if cell["cell_type"] == "code"
+        for line in "".join(cell["source"]).splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+    assert len(lines) <= 60
+    prose = " ".join("".join(c["source"]) for c in nb["cells"][1:] if c["cell_type"] == "markdown")
+    assert not re.search(r"\d", prose), "a number in the prose that is not computed"
 
 
 BAD = [

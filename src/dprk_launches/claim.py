@@ -1,4 +1,9 @@
-"""Check a claim that a launch answered an event: both on the Pyongyang clock, against the base rate."""
+"""Check a claim that a launch answered an event: both on the Pyongyang clock, against the base rate.
+
+The public face of `python -m dprk_launches claim`: inputs are read by `claiminput`, the template
+report's helpers live in `claimreport`. The model chance comes from the suite's intensity model
+(`analysis.model`, fitted once per launch calendar by `analysis.fitcache`).
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,55 @@ import re
 import warnings
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
 
 import numpy as np
 import pandas as pd
 
-from . import config, events, hawkes, inference, launches, series
+from . import events, inference, launches, series
+from .analysis import fitcache, model
+from .analysis.conditional import weighted_bernoulli_sf
+from .claiminput import (
+    MAX_WITHIN,
+    PRE_DAYS,
+    ClaimError,
+    check_era,
+    check_window,
+    named_launch,
+    parse_date,
+    parse_time,
+    parse_zone,
+    pyongyang_day,
+    resolve_within,
+)
+
+__all__ = [
+    "MAX_WITHIN",
+    "MODEL",
+    "PRE_DAYS",
+    "ClaimError",
+    "ClaimResult",
+    "Statement",
+    "check_claim",
+    "claim_from_json",
+    "launch_free_chances",
+    "parse_date",
+    "parse_time",
+    "parse_zone",
+    "placebo",
+    "plural",
+    "pyongyang_day",
+    "verdict",
+]
 
 DEFAULT_WITHIN = 7
-MAX_WITHIN = 365
-PRE_DAYS = 30
 SEED = 0
 N_DRAWS = 10_000
 ALPHA = 0.05
-TIME_RE = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
-
-
-class ClaimError(ValueError):
-    """An unusable claim input; the message says what to fix, in one line."""
+MODEL = (
+    "intensity model (analysis.model: era, calendar-year trend, season, self-excitation, days since "
+    "the last launch, recent activity), parameters fitted to the whole launch record; its chances "
+    "condition on the launch days up to the event's Pyongyang day"
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +92,7 @@ class ClaimResult:
     days_after: list[int]
     prob_launch_within: float
     p_model: float
+    model: str
     p_placebo: float
     placebo_method: str
     placebo_rate_ratio: float
@@ -88,48 +125,6 @@ def claim_from_json(data: dict) -> ClaimResult:
     values = {k: data[k] for k in ClaimResult.__dataclass_fields__}
     values["dprk_statements"] = [Statement(**s) for s in values["dprk_statements"]]
     return ClaimResult(**values)
-
-
-def parse_date(text: str, flag: str) -> dt.date:
-    """An ISO date from the command line, or a ClaimError naming the flag."""
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-            raise ValueError
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ClaimError(f"{flag} {text!r} is not a calendar date YYYY-MM-DD") from None
-
-
-def parse_zone(name: str, flag: str = "--event-tz") -> ZoneInfo:
-    """An IANA time zone, or a ClaimError with examples."""
-    if name not in _zones():
-        raise ClaimError(
-            f"{flag} {name!r} is not an IANA time zone; use e.g. America/New_York, Asia/Seoul, "
-            "Europe/London, Asia/Pyongyang"
-        )
-    return ZoneInfo(name)
-
-
-@cache
-def _zones() -> frozenset[str]:
-    """Every IANA zone name this machine knows."""
-    return frozenset(available_timezones())
-
-
-def parse_time(text: str | None) -> dt.time:
-    """HH:MM (24 h) or, when absent, local noon as the catalogue assumes."""
-    if not text:
-        return events.DEFAULT_TIME
-    if not TIME_RE.match(text.strip()):
-        raise ClaimError(f"--event-time {text!r} is not a time HH:MM (24 h), e.g. 16:00")
-    hours, minutes = text.strip().split(":")
-    return dt.time(int(hours), int(minutes))
-
-
-def pyongyang_day(date: dt.date, time: dt.time, zone: ZoneInfo) -> pd.Timestamp:
-    """The Pyongyang calendar day of a local date and time in `zone`."""
-    moment = dt.datetime.combine(date, time, tzinfo=zone)
-    return pd.Timestamp(moment.astimezone(config.PYONGYANG).date())
 
 
 @cache
@@ -185,6 +180,30 @@ def placebo(
     }
 
 
+def launch_free_chances(daily: pd.DataFrame, event_local: pd.Timestamp, horizon: int) -> np.ndarray:
+    """Model chance of a launch day within d days of the event, d = 1..horizon (launch-free path after it)."""
+    fit = fitcache.fit_intensity(daily)
+    pos = daily.index.get_loc(event_local)
+    path = model.launch_days(daily)
+    path[pos + 1 :] = 0.0
+    lam = fit.intensity(path)[pos + 1 : pos + 1 + horizon]
+    return -np.expm1(-np.cumsum(lam))
+
+
+def model_chances(
+    daily: pd.DataFrame, event_local: pd.Timestamp, within: int
+) -> tuple[float, float]:
+    """Chance of a launch day within `within` days, and of at least as many as observed (one-step forecasts)."""
+    fit = fitcache.fit_intensity(daily)
+    y = model.launch_days(daily)
+    pos = daily.index.get_loc(event_local)
+    prob = fit.prob_launch_within(y, pos, within)
+    days = slice(pos + 1, pos + 1 + within)
+    steps = -np.expm1(-fit.intensity(y)[days])
+    p_model = weighted_bernoulli_sf(np.ones(within, dtype=np.int64), steps, int(y[days].sum()))
+    return prob, p_model
+
+
 def _statements(
     event_date: dt.date, event_local: pd.Timestamp
 ) -> tuple[list[str], list[str], list[Statement], bool]:
@@ -233,8 +252,9 @@ def verdict(r: ClaimResult) -> str:
     if not r.launch_local_dates:
         return (
             f"No launch day fell within {plural(r.within, 'day')} after the event "
-            f"({r.event_local_date} on the Pyongyang clock), although the tempo before it gave one a "
-            f"{fmt_chance(r.prob_launch_within)} chance, so the timing gives the claim no support."
+            f"({r.event_local_date} on the Pyongyang clock), although the intensity model gave one a "
+            f"{fmt_chance(r.prob_launch_within)} chance given the launches up to it, so the timing "
+            "gives the claim no support."
         )
     first = r.days_after[0]
     shift = (
@@ -244,9 +264,9 @@ def verdict(r: ClaimResult) -> str:
     )
     head = (
         f"A launch day followed {plural(first, 'day')} after the event on the Pyongyang clock "
-        f"({r.launch_local_dates[0]}); given the launches before the event the model gave a launch "
-        f"within {plural(r.within, 'day')} a {fmt_chance(r.prob_launch_within)} chance (model p = "
-        f"{fmt_p(r.p_model)}, headline test p = {fmt_p(r.p_placebo)}{shift})"
+        f"({r.launch_local_dates[0]}); given the launches up to the event the intensity model gave a "
+        f"launch within {plural(r.within, 'day')} a {fmt_chance(r.prob_launch_within)} chance (model "
+        f"p = {fmt_p(r.p_model)}, headline test p = {fmt_p(r.p_placebo)}{shift})"
     )
     ps = [r.p_model, r.p_placebo] + ([r.p_randomization] if r.p_randomization is not None else [])
     low = [p <= ALPHA for p in ps]
@@ -282,72 +302,6 @@ def verdict(r: ClaimResult) -> str:
     return f"{head}: {judgement}{before}{stated}."
 
 
-def _check_window(
-    event_local: pd.Timestamp, within: int, start: pd.Timestamp, end: pd.Timestamp
-) -> None:
-    """The event needs PRE_DAYS of history and its whole window inside the launch data."""
-    first_ok = start + pd.Timedelta(days=PRE_DAYS)
-    if event_local < first_ok:
-        raise ClaimError(
-            f"the event falls on {event_local:%Y-%m-%d} on the Pyongyang clock, but the launch data "
-            f"start on {start:%Y-%m-%d}; give an event date from {first_ok:%Y-%m-%d} on"
-        )
-    if event_local >= end:
-        raise ClaimError(
-            f"the event falls on {event_local:%Y-%m-%d} on the Pyongyang clock, after the launch data "
-            f"end ({end:%Y-%m-%d}); give an earlier --event-date (or update the data)"
-        )
-    last = event_local + pd.Timedelta(days=within)
-    if last > end:
-        room = (end - event_local).days
-        raise ClaimError(
-            f"the window of {within} days after {event_local:%Y-%m-%d} runs to {last:%Y-%m-%d}, past "
-            f"the end of the launch data ({end:%Y-%m-%d}); use --within {room} or less"
-        )
-
-
-def _check_era(event_local: pd.Timestamp, within: int) -> None:
-    """The window must not run into an era (series.ERAS) that begins after the event: no history forecasts it."""
-    for name, first, _ in series.ERAS[1:]:
-        begins = pd.Timestamp(first)
-        if event_local < begins <= event_local + pd.Timedelta(days=within):
-            room = (begins - event_local).days - 1
-            fix = (
-                f"use --within {room} or less"
-                if room >= 1
-                else "no window after this event can be checked"
-            )
-            raise ClaimError(
-                f"the window runs into a new era ({name}, from {begins:%Y-%m-%d}) that the launches "
-                f"before the event cannot forecast; {fix}"
-            )
-
-
-def _named_launch(
-    launch_date: str, event_local: pd.Timestamp, launch_days: pd.DatetimeIndex, end: pd.Timestamp
-) -> pd.Timestamp:
-    """The named launch as a launch day of our data, after the event; else a ClaimError."""
-    named = pd.Timestamp(parse_date(launch_date, "--launch-date"))
-    if named > end or named < launch_days[0]:
-        raise ClaimError(
-            f"--launch-date {named:%Y-%m-%d} is outside the launch data ({launch_days[0]:%Y-%m-%d} "
-            f"to {end:%Y-%m-%d}); name a launch inside it"
-        )
-    if named not in launch_days:
-        near = launch_days[np.argsort(np.abs((launch_days - named).days), kind="stable")[:2]]
-        names = " or ".join(f"{d:%Y-%m-%d}" for d in sorted(near))
-        raise ClaimError(
-            f"no launch on {named:%Y-%m-%d} (Pyongyang clock) in the CNS/NTI data; the nearest launch "
-            f"days are {names}: give one of those as --launch-date"
-        )
-    if named <= event_local:
-        raise ClaimError(
-            f"the launch ({named:%Y-%m-%d}) is not after the event ({event_local:%Y-%m-%d}) on the "
-            "Pyongyang clock; a launch cannot answer an event that came later or on the same day"
-        )
-    return named
-
-
 def check_claim(
     event_date: str,
     event_tz: str,
@@ -363,55 +317,27 @@ def check_claim(
     zone = parse_zone(event_tz)
     time = parse_time(event_time)
     event_local = pyongyang_day(date, time, zone)
-    days, daily = _launch_data()
+    _, daily = _launch_data()
     start, end = daily.index[0], daily.index[-1]
     launch_days = pd.DatetimeIndex(daily.index[daily["launch_days"] > 0])
-    named = _named_launch(launch_date, event_local, launch_days, end) if launch_date else None
-    if within is None:
-        within = (named - event_local).days if named is not None else DEFAULT_WITHIN
-    if not 1 <= within <= MAX_WITHIN:
-        raise ClaimError(f"--within {within} must be a whole number of days from 1 to {MAX_WITHIN}")
-    if named is not None and (named - event_local).days > within:
-        raise ClaimError(
-            f"--within {within} ends before the named launch ({(named - event_local).days} days after "
-            "the event); drop --within or make it larger"
-        )
-    _check_window(event_local, within, start, end)
-    _check_era(event_local, within)
-    window = (1, within)
+    named = named_launch(launch_date, event_local, launch_days, end) if launch_date else None
+    within = resolve_within(within, named, event_local, DEFAULT_WITHIN)
+    check_window(event_local, within, start, end)
+    check_era(event_local, within)
     offsets = (launch_days - event_local).days
     in_window = launch_days[(offsets >= 1) & (offsets <= within)]
     before = launch_days[(offsets >= -PRE_DAYS) & (offsets <= -1)]
-    notes: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            history = daily.loc[:event_local]
-            fit = hawkes.fit_hawkes(history)
-            upto = daily.loc[: event_local + pd.Timedelta(days=within)]
-            prob = hawkes.prob_launch_within(fit, daily, event_local, within)
-            model = inference.conditional_test(
-                upto,
-                pd.DatetimeIndex([event_local]),
-                window,
-                (-PRE_DAYS, -1),
-                fit=fit,
-                interval=False,
-            )
-        except ValueError as exc:
-            raise ClaimError(
-                f"the model cannot forecast this window from the history before {event_local:%Y-%m-%d}"
-                f" ({exc}); use a later event date or a shorter --within"
-            ) from None
+        prob, p_model = model_chances(daily, event_local, within)
         test = placebo(
             daily,
             pd.DatetimeIndex([event_local]),
-            window,
+            (1, within),
             seed=seed,
             n_draws=n_draws,
             interval=False,
         )
-    notes += sorted({str(w.message) for w in caught})
     same_day, titles, statements, available = _statements(date, event_local)
     result = ClaimResult(
         event_date=f"{date:%Y-%m-%d}",
@@ -424,7 +350,8 @@ def check_claim(
         launch_local_dates=[f"{d:%Y-%m-%d}" for d in in_window],
         days_after=[int((d - event_local).days) for d in in_window],
         prob_launch_within=prob,
-        p_model=float(model.p_value),
+        p_model=p_model,
+        model=MODEL,
         p_placebo=test["p_value"],
         placebo_method=test["method"],
         placebo_rate_ratio=test["rate_ratio"],
@@ -440,43 +367,9 @@ def check_claim(
         data_start=f"{start:%Y-%m-%d}",
         data_end=f"{end:%Y-%m-%d}",
         verdict="",
-        notes=notes,
+        notes=sorted({str(w.message) for w in caught}),
     )
-    return _with_verdict(result)
-
-
-def _with_verdict(result: ClaimResult) -> ClaimResult:
-    """The result with its one-sentence verdict filled in."""
     return replace(result, verdict=verdict(result))
-
-
-def forecast_curve(result: ClaimResult, horizon: int = 30) -> pd.DataFrame:
-    """Model chance of at least one launch day within d days of the event (d = 1..horizon), history before it."""
-    _, daily = _launch_data()
-    event_local = pd.Timestamp(result.event_local_date)
-    end = daily.index[-1]
-    horizon = max(1, min(horizon, (end - event_local).days))
-    fit = hawkes.fit_hawkes(daily.loc[:event_local])
-    rows = [
-        {"days_after": d, "chance": hawkes.prob_launch_within(fit, daily, event_local, d)}
-        for d in range(1, horizon + 1)
-    ]
-    return pd.DataFrame(rows)
-
-
-def tests_text(r: ClaimResult) -> str:
-    """The tests in two sentences for the report, with their units and what each conditions on."""
-    shift = (
-        f"; the interval-jitter randomization test gives p = {fmt_p(r.p_randomization)}"
-        if r.p_randomization is not None
-        else ""
-    )
-    return (
-        f"Launch days in days +1 to +{r.within}: observed {r.placebo_observed}, expected "
-        f"{r.placebo_expected:.2f} from the launch history (headline test: {r.placebo_method}): "
-        f"p = {fmt_p(r.p_placebo)}{shift}. In the {PRE_DAYS} days before the event: observed "
-        f"{r.launch_days_before_30}, expected {r.expected_before_30:.1f} (described, not tested)."
-    )
 
 
 def report_name(result: ClaimResult) -> str:
@@ -503,22 +396,3 @@ def notebook_parameters(
         "within": int(within or 0),
         "title": title or "",
     }
-
-
-def plot_forecast(curve: pd.DataFrame, days_after: list[int]) -> object:
-    """Step plot of the model's chance of a launch within d days, with the launch days that followed."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.step(
-        curve["days_after"], curve["chance"], where="post", color="#2c5d8a", label="model chance"
-    )
-    shown = [d for d in days_after if d <= curve["days_after"].max()]
-    chance = curve.set_index("days_after")["chance"]
-    ax.scatter(shown, [chance[d] for d in shown], color="#c0392b", zorder=3, label="launch day")
-    ax.set_xlabel("days after the event (Pyongyang clock)")
-    ax.set_ylabel("P(a launch day within d days)")
-    ax.set_ylim(0, 1)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    return ax

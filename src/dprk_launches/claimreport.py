@@ -1,0 +1,236 @@
+"""Tables, figures and sentences of the claim report (notebook 03), computed from a `ClaimResult`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import claim, events, plots, windows
+from .analysis import fitcache
+from .claim import PRE_DAYS, ClaimResult, fmt_chance, fmt_p, plural
+
+AROUND_DAYS = 60
+TABLE_DAYS = 30
+HORIZON = 30
+FLAT_YEAR = 365
+
+
+def load_result(
+    precomputed: dict,
+    event_date: str,
+    event_tz: str,
+    event_time: str = "",
+    launch_date: str = "",
+    within: int = 0,
+    title: str = "",
+    fast: bool = False,
+) -> ClaimResult:
+    """The CLI's own answer when handed one (numbers computed once), else the claim checked afresh."""
+    if precomputed:
+        return claim.claim_from_json(precomputed)
+    return claim.check_claim(
+        event_date,
+        event_tz,
+        event_time=event_time or None,
+        launch_date=launch_date or None,
+        within=within or None,
+        title=title or None,
+        n_draws=2000 if fast else claim.N_DRAWS,
+    )
+
+
+def event_name(result: ClaimResult) -> str:
+    """The event as the report names it: the given or catalogue title, else its date."""
+    return result.title or f"the event of {result.event_date}"
+
+
+def claim_text(result: ClaimResult) -> str:
+    """The claim in one paragraph: both clocks, the named launch and the launch days in the window."""
+    event_local = pd.Timestamp(result.event_local_date)
+    if result.launch_date:
+        after = result.days_after[result.launch_local_dates.index(result.launch_date)]
+        launch = (
+            f"the claim names the launch of **{pd.Timestamp(result.launch_date):%d %B %Y}** "
+            f"(Pyongyang), {plural(after, 'day')} after the event on that clock"
+        )
+    else:
+        launch = "no launch is named"
+    fell = ", ".join(result.launch_local_dates) or "none"
+    return (
+        f"**The claim.** {event_name(result)}: **{pd.Timestamp(result.event_date):%d %B %Y}** at "
+        f"{result.event_time} on the {result.event_tz} clock, which is **{event_local:%d %B %Y}** in "
+        f"Pyongyang; {launch}. The window checked is days +1 to +{result.within} after the event: "
+        f"{plural(len(result.launch_local_dates), 'launch day')} fell in it ({fell})."
+    )
+
+
+def plot_around(result: ClaimResult, max_abs_days: int = AROUND_DAYS) -> object:
+    """Peri-event raster and histogram of the launch days within max_abs_days of the event."""
+    days, _ = claim._launch_data()
+    event = pd.DataFrame(
+        {"event_id": ["claim"], "start_local": [pd.Timestamp(result.event_local_date)]}
+    )
+    offsets = windows.event_offsets(days, event, max_abs_days=max_abs_days)
+    rate = len(offsets) / (2 * max_abs_days + 1)
+    return plots.plot_peri_event(
+        offsets, n_events=1, daily_rate=rate, max_abs_days=max_abs_days, bin_days=3
+    )
+
+
+def launches_around(result: ClaimResult, days: int = TABLE_DAYS) -> pd.DataFrame:
+    """The launch days within `days` either side of the event, with their offset from it."""
+    launch_days, _ = claim._launch_data()
+    event_local = pd.Timestamp(result.event_local_date)
+    offset = (launch_days["date_local"] - event_local).dt.days
+    around = launch_days[offset.abs() <= days].assign(days_after_event=offset)
+    columns = ["date_local", "days_after_event", "n_missiles", "missile_types", "facilities"]
+    return around[columns].reset_index(drop=True)
+
+
+def around_text(result: ClaimResult, around: pd.DataFrame, days: int = TABLE_DAYS) -> str:
+    """One sentence introducing the table of launches around the event."""
+    offsets = around["days_after_event"]
+    return (
+        f"{plural(len(around), 'launch day')} within {days} days either side of "
+        f"{pd.Timestamp(result.event_local_date):%d %b %Y} ({(offsets < 0).sum()} before, "
+        f"{(offsets > 0).sum()} after; CNS/NTI, launch days on the Pyongyang clock):"
+    )
+
+
+def forecast_curve(result: ClaimResult, horizon: int = HORIZON) -> pd.DataFrame:
+    """Model chance of at least one launch day within d days of the event, d = 1..horizon (or the data end)."""
+    _, daily = claim._launch_data()
+    event_local = pd.Timestamp(result.event_local_date)
+    horizon = max(1, min(max(horizon, result.within), (daily.index[-1] - event_local).days))
+    chances = claim.launch_free_chances(daily, event_local, horizon)
+    return pd.DataFrame({"days_after": range(1, horizon + 1), "chance": chances})
+
+
+def plot_forecast(curve: pd.DataFrame, days_after: list[int]) -> object:
+    """Step plot of the model's chance of a launch within d days, with the launch days that followed."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    ax.step(
+        curve["days_after"], curve["chance"], where="post", color="#2c5d8a", label="model chance"
+    )
+    shown = [d for d in days_after if d <= curve["days_after"].max()]
+    chance = curve.set_index("days_after")["chance"]
+    ax.scatter(shown, [chance[d] for d in shown], color="#c0392b", zorder=3, label="launch day")
+    ax.set_xlabel("days after the event (Pyongyang clock)")
+    ax.set_ylabel("P(a launch day within d days)")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return ax
+
+
+def flat_chance(result: ClaimResult, year: int = FLAT_YEAR) -> tuple[int, float]:
+    """Launch days in the `year` days before the event, and the chance of one within the window at that flat rate."""
+    days, _ = claim._launch_data()
+    event_local = pd.Timestamp(result.event_local_date)
+    dates = days["date_local"]
+    n = int(((dates < event_local) & (dates >= event_local - pd.Timedelta(days=year))).sum())
+    return n, 1 - (1 - n / year) ** result.within
+
+
+def chance_text(result: ClaimResult, curve: pd.DataFrame) -> str:
+    """The model's chance of a launch that soon, beside the flat rate of the year before, and the model's caveat."""
+    at = curve.set_index("days_after")["chance"]
+    week, month = min(7, at.index.max()), min(HORIZON, at.index.max())
+    n, flat = flat_chance(result)
+    _, daily = claim._launch_data()
+    fit = fitcache.fit_intensity(daily)
+    recent = ", ".join(result.launch_dates_before_30) or "none"
+    return (
+        f"Given the launches up to the event, a launch day within {plural(result.within, 'day')} had "
+        f"a **{fmt_chance(result.prob_launch_within)}** chance (within {plural(week, 'day')}: "
+        f"{fmt_chance(at[week])}; within {plural(month, 'day')}: {fmt_chance(at[month])}). At the "
+        f"flat rate of the year before ({n} launch days in {FLAT_YEAR}) it would be "
+        f"{fmt_chance(flat)}: the model adds the recent launches ({result.launch_days_before_30} in "
+        f"the {PRE_DAYS} days before: {recent}), the season and the era.\n\n"
+        f"*Caveat.* The model's parameters are fitted to the whole record ({fit.n_launch_days} launch "
+        f"days, {result.data_start} to {result.data_end}), the launches after the event included; "
+        "the chance itself conditions only on the launch days up to the event's Pyongyang day."
+    )
+
+
+def tests_table(result: ClaimResult) -> pd.DataFrame:
+    """The three p-values side by side (the randomization one empty when not run)."""
+    return pd.DataFrame(
+        {
+            "p": {
+                "intensity model: at least as many launch days this soon": result.p_model,
+                "headline test (whole record, two-sided)": result.p_placebo,
+                "interval-jitter randomization": result.p_randomization,
+            }
+        }
+    )
+
+
+def tests_text(r: ClaimResult) -> str:
+    """The tests in two sentences for the report, with their units and what each conditions on."""
+    shift = (
+        f"; the interval-jitter randomization test gives p = {fmt_p(r.p_randomization)}"
+        if r.p_randomization is not None
+        else ""
+    )
+    return (
+        f"Launch days in days +1 to +{r.within}: observed {r.placebo_observed}, expected "
+        f"{r.placebo_expected:.2f} from the launch history (headline test: {r.placebo_method}): "
+        f"p = {fmt_p(r.p_placebo)}{shift}. In the {PRE_DAYS} days before the event: observed "
+        f"{r.launch_days_before_30}, expected {r.expected_before_30:.1f} (described, not tested)."
+    )
+
+
+def same_day_events(result: ClaimResult) -> pd.DataFrame:
+    """Our catalogue's events on the claim's date, as the report lists them."""
+    catalogue = events.load_events(errors="collect").set_index("event_id")
+    columns = ["category", "title", "start_date", "timezone", "start_local", "source_url"]
+    return catalogue.loc[result.catalogue_events_same_day, columns]
+
+
+def statements_table(result: ClaimResult) -> pd.DataFrame:
+    """The DPRK statements in our catalogue that respond to the event (empty when none)."""
+    return pd.DataFrame([vars(s) for s in result.dprk_statements])
+
+
+def retaliation_text(result: ClaimResult) -> str:
+    """What it would take to call the launch retaliation: order of events, a pattern, a stated link."""
+    if result.launch_days_before_30:
+        before = (
+            f"The event came after {plural(result.launch_days_before_30, 'launch day')} in the "
+            f"{PRE_DAYS} days before it (the model expected {result.expected_before_30:.1f}), so it may "
+            "itself have answered launches, and a launch soon after is what clustering alone predicts"
+        )
+    else:
+        before = (
+            f"No launch came in the {PRE_DAYS} days before the event, so it did not answer a "
+            "campaign under way"
+        )
+    categories = sorted(set(same_day_events(result)["category"]))
+    pattern = (
+        f"the event studies of {', '.join(categories)} run the same comparison across every such "
+        "event in our catalogue"
+        if categories
+        else "add events like this one to a CSV and run `python -m dprk_launches study` on it"
+    )
+    if result.dprk_statements:
+        s = result.dprk_statements[0]
+        stated = (
+            f"Our catalogue has {plural(len(result.dprk_statements), 'DPRK statement')} responding "
+            f"to the event, the first on {s.date_local} (threat level "
+            f"{s.threat_level or 'not recorded'}): a stated link, which timing cannot give, though a "
+            "statement is not proof of motive either"
+        )
+    elif result.statements_available:
+        stated = (
+            "No DPRK statement in our catalogue responds to the event; a KCNA statement tying the "
+            "launch to it would be evidence of motive that timing cannot give"
+        )
+    else:
+        stated = "Our catalogue has no DPRK statements to check"
+    return (
+        f"- **The order of events.** {before}.\n"
+        f"- **One event is not a test.** A pattern needs many events: {pattern}.\n"
+        f"- **A stated link.** {stated}."
+    )
