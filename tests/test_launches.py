@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dprk_launches import config, launches, schemas, summary
+from dprk_launches import config, launch_files, launches, schemas, summary
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -69,12 +69,12 @@ def test_cns_exports_load_in_full(cns: pd.DataFrame) -> None:
 def test_distances_are_parsed_from_messy_text(cns: pd.DataFrame) -> None:
     assert cns["apogee_km"].notna().sum() > 150
     assert cns["apogee_km"].max() > 6000
-    assert launches._number("1,380 km") == 1380.0
-    assert launches._number("between 25 and 90 km") == 57.5
-    assert launches._number("330 lm") == 330.0
-    assert pd.isna(launches._number("N/A"))
+    assert launch_files._number("1,380 km") == 1380.0
+    assert launch_files._number("between 25 and 90 km") == 57.5
+    assert launch_files._number("330 lm") == 330.0
+    assert pd.isna(launch_files._number("N/A"))
     with pytest.raises(ValueError):
-        launches._number("far away")
+        launch_files._number("far away")
 
 
 def test_cross_check_pins_the_known_differences(nagix: pd.DataFrame, cns: pd.DataFrame) -> None:

@@ -2,206 +2,74 @@
 
 from __future__ import annotations
 
-import ast
-import base64
 import hashlib
-import html
 import json
 import os
 import shutil
 import signal
 import sys
 import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from jupyter_client.manager import AsyncKernelManager
-from nbformat import NotebookNode
 from tqdm.auto import tqdm
 
-from . import __version__, config, events, freshness, sources
-from .reportkit import EFFECT_KEY, HEADLINE_KEY
+from . import __version__, config, events, sources
+from .report_index import _index_html, forest_plot_png
+from .report_run import (
+    DRAWING_CALLS,
+    INLINE_BACKEND,
+    KERNEL_START_FAILURES,
+    TEMPLATES_DIR,
+    ReportKernelManager,
+    ReportResult,
+    _atomic_write,
+    count_figures,
+    draws,
+    kernel_env,
+    render_html,
+    run_report,
+)
+from .report_specs import (
+    PARAMS_KEYS,
+    ParamsError,
+    ParamsProblem,
+    ReportSpec,
+    discover,
+    discover_all,
+    load_params_file,
+    notebook_parameters,
+)
 
-TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
+__all__ = [
+    "DRAWING_CALLS",
+    "INLINE_BACKEND",
+    "KERNEL_START_FAILURES",
+    "MANIFEST",
+    "PARAMS_KEYS",
+    "TEMPLATES_DIR",
+    "ParamsError",
+    "ParamsProblem",
+    "ReportKernelManager",
+    "ReportResult",
+    "ReportSpec",
+    "build_report",
+    "build_reports",
+    "count_figures",
+    "discover",
+    "discover_all",
+    "draws",
+    "forest_plot_png",
+    "inputs_digest",
+    "kernel_env",
+    "load_params_file",
+    "notebook_parameters",
+    "project_inputs",
+    "render_html",
+    "run_report",
+]
+
 MANIFEST = ".manifest.json"
-# A kernel that dies while starting is retried once.
-KERNEL_START_FAILURES = ("Kernel died before replying", "Address already in use")
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-# Code that draws: a report whose notebook contains any of these must embed at least one PNG.
-DRAWING_CALLS = ("plt.", "plots.", ".plot(", "matplotlib")
-PARAMS_KEYS = ("notebook", "title", "parameters")
-
-
-class ParamsError(ValueError):
-    """A params/*.yml file that cannot describe a report."""
-
-
-@dataclass(frozen=True)
-class ReportSpec:
-    """One report: a notebook, optionally run with the parameters of a params/*.yml file."""
-
-    name: str
-    notebook: Path
-    title: str
-    parameters: dict = field(default_factory=dict)
-    params_file: Path | None = None
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    """What building one report gave: its page, headline and time, or the error."""
-
-    name: str
-    title: str
-    html: Path | None
-    headline: str
-    seconds: float
-    skipped: bool = False
-    error: str | None = None
-    figures: int = 0
-    effects: tuple[dict, ...] = ()
-
-
-@dataclass(frozen=True)
-class ParamsProblem:
-    """A params file that was refused, with the report it would have built (when known)."""
-
-    params_file: Path
-    name: str | None
-    reason: str
-
-    def message(self) -> str:
-        """One line naming the file and what to fix."""
-        return f"{config.display_path(self.params_file)}: {self.reason}"
-
-
-def notebook_parameters(notebook: Path) -> dict[str, object]:
-    """Names and default values assigned in a notebook's `parameters` cell (None if not a literal)."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
-            "tags", []
-        ):
-            defaults: dict[str, object] = {}
-            for node in ast.parse("".join(cell["source"])).body:
-                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-                    try:
-                        defaults[node.targets[0].id] = ast.literal_eval(node.value)
-                    except ValueError:
-                        defaults[node.targets[0].id] = None
-            return defaults
-    return {}
-
-
-def _kind(value: object) -> str:
-    """A YAML-facing type name for a parameter value."""
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list | tuple):
-        return "list"
-    if isinstance(value, dict):
-        return "mapping"
-    return type(value).__name__
-
-
-def load_params_file(params_file: Path, notebooks_dir: Path) -> ReportSpec:
-    """One params/*.yml file as a ReportSpec; ParamsError names the first thing to fix."""
-    try:
-        spec = yaml.safe_load(params_file.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ParamsError(f"not valid YAML ({' '.join(str(exc).split())})") from exc
-    if not isinstance(spec, dict):
-        raise ParamsError("must be a mapping with keys notebook, title and parameters")
-    unknown = sorted(str(k) for k in spec if k not in PARAMS_KEYS)
-    if unknown:
-        raise ParamsError(f"unknown key(s) {unknown}; allowed: {list(PARAMS_KEYS)}")
-    notebook = spec.get("notebook")
-    if not isinstance(notebook, str) or not notebook.strip():
-        raise ParamsError(
-            "missing 'notebook' (the template's file name, e.g. 02_event_study.ipynb)"
-        )
-    path = notebooks_dir / notebook
-    if "/" in notebook or not path.is_file():
-        raise ParamsError(
-            f"notebook '{notebook}' not found in {config.display_path(notebooks_dir)}/"
-        )
-    title = spec.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise ParamsError("missing 'title' (the report's heading, a non-empty text)")
-    parameters = spec.get("parameters", {})
-    if parameters is None:
-        parameters = {}
-    if not isinstance(parameters, dict):
-        raise ParamsError(f"'parameters' must be a mapping of name: value, not {_kind(parameters)}")
-    defaults = notebook_parameters(path)
-    unknown = sorted(str(k) for k in parameters if k not in defaults)
-    if unknown:
-        raise ParamsError(f"unknown parameter(s) {unknown}; {notebook} takes {sorted(defaults)}")
-    for key, value in parameters.items():
-        default = defaults[key]
-        if default is not None and _kind(value) != _kind(default):
-            raise ParamsError(
-                f"parameter '{key}' must be {_kind(default)} (like {default!r}), "
-                f"got {_kind(value)} {value!r}"
-            )
-    return ReportSpec(
-        name=f"{path.stem}_{params_file.stem}",
-        notebook=path,
-        title=title.strip(),
-        parameters=parameters,
-        params_file=params_file,
-    )
-
-
-def _declared_notebook(params_file: Path) -> str | None:
-    """The notebook a (possibly broken) params file names, when that much is readable."""
-    try:
-        notebook = yaml.safe_load(params_file.read_text(encoding="utf-8")).get("notebook")
-    except (yaml.YAMLError, UnicodeDecodeError, AttributeError):
-        return None
-    return notebook if isinstance(notebook, str) and notebook.strip() else None
-
-
-def discover_all(
-    notebooks_dir: Path | None = None,
-) -> tuple[list[ReportSpec], list[ParamsProblem]]:
-    """Every report (plain numbered notebooks, one per valid params/*.yml) and every refused params file."""
-    notebooks_dir = notebooks_dir or config.NOTEBOOKS_DIR
-    variants: dict[str, list[ReportSpec]] = {}
-    problems: list[ParamsProblem] = []
-    templates: set[str] = set()
-    for params_file in sorted((notebooks_dir / "params").glob("*.yml")):
-        try:
-            spec = load_params_file(params_file, notebooks_dir)
-        except ParamsError as exc:
-            notebook = _declared_notebook(params_file)
-            name = f"{Path(notebook).stem}_{params_file.stem}" if notebook else None
-            problems.append(ParamsProblem(params_file, name, str(exc)))
-            templates.add(notebook or "")
-            continue
-        variants.setdefault(spec.notebook.name, []).append(spec)
-    specs = []
-    for nb in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
-        if nb.name in variants:
-            specs.extend(variants[nb.name])
-        elif nb.name not in templates:
-            title = (
-                json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("title", nb.stem)
-            )
-            specs.append(ReportSpec(name=nb.stem, notebook=nb, title=title))
-    return specs, problems
-
-
-def discover(notebooks_dir: Path | None = None) -> list[ReportSpec]:
-    """Every buildable report (params files with problems are left out; see discover_all)."""
-    return discover_all(notebooks_dir)[0]
 
 
 def _named_paths(parameters: dict, base: Path) -> list[Path]:
@@ -258,194 +126,6 @@ def inputs_digest(spec: ReportSpec, parameters: dict) -> str:
         ).encode()
     )
     return digest.hexdigest()
-
-
-def _headline_of(nb: NotebookNode) -> str:
-    """The headline a notebook displayed through reportkit.headline, or ''."""
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            text = output.get("metadata", {}).get(HEADLINE_KEY)
-            if text:
-                return text
-    return ""
-
-
-def _effects_of(nb: NotebookNode) -> tuple[dict, ...]:
-    """Every effect a notebook recorded through reportkit.effect, in order."""
-    return tuple(
-        dict(output["metadata"][EFFECT_KEY])
-        for cell in nb.get("cells", [])
-        for output in cell.get("outputs", [])
-        if EFFECT_KEY in output.get("metadata", {})
-    )
-
-
-def count_figures(nb: NotebookNode) -> int:
-    """How many PNG figures the executed notebook embeds."""
-    return sum(
-        "image/png" in output.get("data", {})
-        for cell in nb.get("cells", [])
-        for output in cell.get("outputs", [])
-    )
-
-
-def draws(nb: NotebookNode) -> bool:
-    """Whether the notebook's code calls matplotlib or our plots module."""
-    return any(
-        call in "".join(cell.get("source", ""))
-        for cell in nb.get("cells", [])
-        if cell.get("cell_type") == "code"
-        for call in DRAWING_CALLS
-    )
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write text to path via a temporary file in the same folder, so a failure leaves the old file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, delete=False, encoding="utf-8", suffix=".tmp"
-    ) as tmp:
-        tmp.write(text)
-    os.chmod(tmp.name, 0o644)
-    os.replace(tmp.name, path)
-
-
-def render_html(nb: NotebookNode, title: str) -> str:
-    """Executed notebook -> one self-contained HTML page, code hidden, no external scripts."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name="offline",
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    nb.metadata["title"] = title
-    stated = nbformat.v4.new_markdown_cell(
-        f'<p class="dprk-freshness">{html.escape(freshness.data_through_sentence())}</p>'
-    )
-    at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
-    nb.cells.insert(at, stated)
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i:02d}"
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
-
-
-def kernel_env(scratch: Path) -> dict[str, str]:
-    """The kernel's environment: the user's, with every setting that changes output pinned."""
-    env = dict(os.environ)
-    mpl_config = scratch / "matplotlib"
-    ipython_dir = scratch / "ipython"
-    mpl_config.mkdir(exist_ok=True)
-    ipython_dir.mkdir(exist_ok=True)
-    for key in (
-        "MPLBACKEND",
-        "MATPLOTLIBRC",
-        "PYTHONSTARTUP",
-        "PYTHONWARNINGS",
-        "LANG",
-        "LANGUAGE",
-    ):
-        env.pop(key, None)
-    env.update(
-        MPLBACKEND=INLINE_BACKEND,
-        MPLCONFIGDIR=str(mpl_config),
-        IPYTHONDIR=str(ipython_dir),
-        LC_ALL="C.UTF-8",
-        PYTHONHASHSEED="0",
-    )
-    return env
-
-
-class ReportKernelManager(AsyncKernelManager):
-    """A kernel on private IPC sockets, with the pinned environment and its own log file."""
-
-    def __init__(self, scratch: Path, log: Path, **kwargs: object) -> None:
-        """Kernel whose sockets, matplotlib config and IPython dir live in `scratch`."""
-        super().__init__(kernel_name="python3", transport="ipc", ip=str(scratch / "k"), **kwargs)
-        self._env = kernel_env(scratch)
-        self._log = log
-
-    async def start_kernel(self, **kwargs: object) -> None:
-        """Start the kernel with the pinned environment; its own stdout/stderr go to the log."""
-        with open(self._log, "ab") as log:
-            kwargs.update(env=self._env, stdout=log, stderr=log)
-            await super().start_kernel(**kwargs)
-
-
-def _execute(
-    spec: ReportSpec, out_dir: Path, parameters: dict
-) -> tuple[str, int, tuple[dict, ...]]:
-    """Run the notebook, check its figures, write the page atomically; returns headline, figures, effects."""
-    import nbformat
-    import papermill
-
-    with tempfile.TemporaryDirectory(prefix=f"dprk-{os.getpid()}-") as tmp:
-        scratch = Path(tmp)
-        executed = scratch / spec.notebook.name
-        log = scratch / "kernel.log"
-        try:
-            papermill.execute_notebook(
-                str(spec.notebook),
-                str(executed),
-                parameters=parameters,
-                kernel_name="python3",
-                cwd=str(spec.notebook.parent),
-                progress_bar=False,
-                log_output=False,
-                km=ReportKernelManager(scratch, log),
-            )
-        except RuntimeError as exc:
-            tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
-            raise RuntimeError(" | ".join([str(exc), *tail])) from exc
-        nb = nbformat.read(executed, as_version=4)
-    figures = count_figures(nb)
-    if draws(nb) and figures == 0:
-        raise RuntimeError(
-            "the notebook draws but no figure was embedded (0 PNG outputs): "
-            "figures must be shown with the inline backend"
-        )
-    _atomic_write(out_dir / f"{spec.name}.html", render_html(nb, spec.title))
-    return _headline_of(nb), figures, _effects_of(nb)
-
-
-def _reason(exc: Exception) -> str:
-    """One line saying why a build failed: the notebook's own error and cell, or the build's."""
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(exc, PapermillExecutionError):
-        evalue = " ".join(str(exc.evalue).split())
-        return f"{exc.ename}: {evalue} (code cell {exc.exec_count})"
-    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
-    return f"{type(exc).__name__}: {' | '.join(lines[-3:])}"
-
-
-def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResult:
-    """Build one report; a failure is returned (with its message), never half-written."""
-    start = time.perf_counter()
-    try:
-        try:
-            headline, figures, effects = _execute(spec, out_dir, parameters)
-        except Exception as exc:
-            if not any(sign in str(exc) for sign in KERNEL_START_FAILURES):
-                raise
-            headline, figures, effects = _execute(spec, out_dir, parameters)
-    except Exception as exc:
-        return ReportResult(
-            spec.name, spec.title, None, "", time.perf_counter() - start, error=_reason(exc)
-        )
-    return ReportResult(
-        spec.name,
-        spec.title,
-        out_dir / f"{spec.name}.html",
-        headline,
-        time.perf_counter() - start,
-        figures=figures,
-        effects=effects,
-    )
 
 
 def _read_manifest(out_dir: Path) -> dict:
@@ -520,134 +200,6 @@ def build_report(
         _record(manifest, result, digest)
         _atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return result
-
-
-def forest_plot_png(effects: list[dict]) -> bytes:
-    """One forest plot of every effect (rate ratio, CI) on a log axis with a line at 1; deterministic PNG."""
-    import io
-
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter
-
-    finite = [
-        v
-        for e in effects
-        for v in (e["rate_ratio"], *e["ci"])
-        if v is not None and 0 < v < float("inf")
-    ]
-    lo = min([0.5, *finite]) / 1.5
-    hi = max([2.0, *finite]) * 1.5
-    defaults = {k: v for k, v in matplotlib.rcParamsDefault.items() if k != "backend"}
-    with matplotlib.rc_context(defaults):
-        height = 0.42 * len(effects) + 0.9
-        fig = Figure(figsize=(8, height), dpi=100)
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        for y, e in enumerate(reversed(effects)):
-            low = max(e["ci"][0], lo)
-            high = hi if e["ci"][1] is None else min(e["ci"][1], hi)
-            colour = {"more": "#b2442c", "fewer": "#2c5d8a"}.get(e["direction"], "#555555")
-            ax.plot([low, high], [y, y], color=colour, linewidth=2, solid_capstyle="butt")
-            ax.plot([max(e["rate_ratio"], lo)], [y], "o", color=colour, markersize=6)
-            if e["ci"][1] is None or e["ci"][1] > hi:
-                ax.plot([hi], [y], ">", color=colour, markersize=6)
-            ax.annotate(
-                f"p={e['p_value']:.3f}, n={e['n_events']}",
-                xy=(1.01, y),
-                xycoords=("axes fraction", "data"),
-                va="center",
-                fontsize=8,
-            )
-        ax.axvline(1, color="black", linewidth=1, linestyle="--")
-        ax.set_xscale("log")
-        ax.set_xlim(lo, hi)
-        ticks = [t for t in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50) if lo <= t <= hi]
-        ax.xaxis.set_major_locator(FixedLocator(ticks))
-        ax.xaxis.set_major_formatter(FixedFormatter([f"{t:g}" for t in ticks]))
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_ylim(-0.7, len(effects) - 0.3)
-        ax.set_yticks(range(len(effects)), [e["label"] for e in reversed(effects)], fontsize=8)
-        ax.set_xlabel("rate ratio: launch days in the window vs expected (log scale; 95% CI)")
-        ax.spines[["top", "right"]].set_visible(False)
-        fig.subplots_adjust(left=0.38, right=0.84, top=1 - 0.1 / height, bottom=0.6 / height)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def _forest_html(entries: list[dict]) -> str:
-    """The index's opening figure: every recorded effect as one forest plot, or '' when none."""
-    effects = [e for entry in entries for e in entry.get("effects", [])]
-    if not effects:
-        return ""
-    data = base64.b64encode(forest_plot_png(effects)).decode("ascii")
-    return (
-        f'<figure><img src="data:image/png;base64,{data}" '
-        'alt="Forest plot: every effect with its 95% interval on a log axis" style="max-width:100%">'
-        "<figcaption>Every event study's effect: the rate of launch days in the window against "
-        "what the tempo before each event predicts. Dots are rate ratios, bars 95% intervals, "
-        "the dashed line is no change; an arrow means the interval has no upper bound.</figcaption>"
-        "</figure>"
-    )
-
-
-def _freshness_line() -> str:
-    """The data-through sentence, or why it is missing (the index is written even when data fail)."""
-    from .schemas import DataError
-
-    try:
-        return freshness.data_through_sentence()
-    except (DataError, sources.SourceError, OSError, ValueError) as exc:
-        return f"Data-through dates unavailable: {exc}"
-
-
-def _index_html(entries: list[dict]) -> str:
-    """reports/index.html: a table of every report with its headline finding (failures marked)."""
-    rows = []
-    for e in entries:
-        name, title = html.escape(e["name"]), html.escape(e["title"])
-        link = f'<a href="{name}.html">{title}</a>' if e["page"] else title
-        mark = (
-            f'<p class="failed">last build failed: {html.escape(e["error"])}</p>'
-            if e.get("error")
-            else ""
-        )
-        rows.append(f"<tr><td>{link}</td><td>{mark}{html.escape(e['headline'] or '—')}</td></tr>")
-    body = "\n".join(rows)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>DPRK launch tempo: reports</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; max-width: 60rem; margin: 0 auto; padding: 2rem 1rem; color: #1d2733; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ text-align: left; vertical-align: top; padding: 0.5rem; border-bottom: 1px solid #d9e0e8; }}
-th {{ background: #f3f7fb; }}
-a {{ color: #2c5d8a; }}
-.failed {{ color: #a61b1b; font-weight: 600; margin: 0 0 0.3rem; }}
-.freshness {{ color: #4a5a6a; font-style: italic; }}
-figcaption {{ color: #4a5a6a; font-size: 0.85rem; }}
-</style>
-</head>
-<body>
-<h1>DPRK launch tempo around sanctions, diplomacy and exercises</h1>
-<p>Each report answers one question from CNS/NTI launch data on the Pyongyang clock and our sourced events
-catalogue. Numbers say their unit (missiles or launch days). Reports state their data versions at the end.</p>
-<p class="freshness">{html.escape(_freshness_line())}</p>
-{_forest_html(entries)}
-<table>
-<thead><tr><th>Report</th><th>Headline finding</th></tr></thead>
-<tbody>
-{body}
-</tbody>
-</table>
-</body>
-</html>
-"""
 
 
 def _exit_quietly(signum: int, frame: object) -> None:

@@ -1,0 +1,230 @@
+"""Running one report: papermill in a pinned kernel, a figure check, an offline HTML page."""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from nbformat import NotebookNode
+
+from . import config, freshness
+from .report_specs import ReportSpec
+from .reportkit import EFFECT_KEY, HEADLINE_KEY
+
+TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
+
+# A kernel that dies while starting is retried once.
+KERNEL_START_FAILURES = ("Kernel died before replying", "Address already in use")
+
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+# Code that draws: a report whose notebook contains any of these must embed at least one PNG.
+DRAWING_CALLS = ("plt.", "plots.", ".plot(", "matplotlib")
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What building one report gave: its page, headline and time, or the error."""
+
+    name: str
+    title: str
+    html: Path | None
+    headline: str
+    seconds: float
+    skipped: bool = False
+    error: str | None = None
+    figures: int = 0
+    effects: tuple[dict, ...] = ()
+
+
+def _headline_of(nb: NotebookNode) -> str:
+    """The headline a notebook displayed through reportkit.headline, or ''."""
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            text = output.get("metadata", {}).get(HEADLINE_KEY)
+            if text:
+                return text
+    return ""
+
+
+def _effects_of(nb: NotebookNode) -> tuple[dict, ...]:
+    """Every effect a notebook recorded through reportkit.effect, in order."""
+    return tuple(
+        dict(output["metadata"][EFFECT_KEY])
+        for cell in nb.get("cells", [])
+        for output in cell.get("outputs", [])
+        if EFFECT_KEY in output.get("metadata", {})
+    )
+
+
+def count_figures(nb: NotebookNode) -> int:
+    """How many PNG figures the executed notebook embeds."""
+    return sum(
+        "image/png" in output.get("data", {})
+        for cell in nb.get("cells", [])
+        for output in cell.get("outputs", [])
+    )
+
+
+def draws(nb: NotebookNode) -> bool:
+    """Whether the notebook's code calls matplotlib or our plots module."""
+    return any(
+        call in "".join(cell.get("source", ""))
+        for cell in nb.get("cells", [])
+        if cell.get("cell_type") == "code"
+        for call in DRAWING_CALLS
+    )
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write text to path via a temporary file in the same folder, so a failure leaves the old file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, delete=False, encoding="utf-8", suffix=".tmp"
+    ) as tmp:
+        tmp.write(text)
+    os.chmod(tmp.name, 0o644)
+    os.replace(tmp.name, path)
+
+
+def render_html(nb: NotebookNode, title: str) -> str:
+    """Executed notebook -> one self-contained HTML page, code hidden, no external scripts."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="offline",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    nb.metadata["title"] = title
+    stated = nbformat.v4.new_markdown_cell(
+        f'<p class="dprk-freshness">{html.escape(freshness.data_through_sentence())}</p>'
+    )
+    at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
+    nb.cells.insert(at, stated)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def kernel_env(scratch: Path) -> dict[str, str]:
+    """The kernel's environment: the user's, with every setting that changes output pinned."""
+    env = dict(os.environ)
+    mpl_config = scratch / "matplotlib"
+    ipython_dir = scratch / "ipython"
+    mpl_config.mkdir(exist_ok=True)
+    ipython_dir.mkdir(exist_ok=True)
+    for key in (
+        "MPLBACKEND",
+        "MATPLOTLIBRC",
+        "PYTHONSTARTUP",
+        "PYTHONWARNINGS",
+        "LANG",
+        "LANGUAGE",
+    ):
+        env.pop(key, None)
+    env.update(
+        MPLBACKEND=INLINE_BACKEND,
+        MPLCONFIGDIR=str(mpl_config),
+        IPYTHONDIR=str(ipython_dir),
+        LC_ALL="C.UTF-8",
+        PYTHONHASHSEED="0",
+    )
+    return env
+
+
+class ReportKernelManager(AsyncKernelManager):
+    """A kernel on private IPC sockets, with the pinned environment and its own log file."""
+
+    def __init__(self, scratch: Path, log: Path, **kwargs: object) -> None:
+        """Kernel whose sockets, matplotlib config and IPython dir live in `scratch`."""
+        super().__init__(kernel_name="python3", transport="ipc", ip=str(scratch / "k"), **kwargs)
+        self._env = kernel_env(scratch)
+        self._log = log
+
+    async def start_kernel(self, **kwargs: object) -> None:
+        """Start the kernel with the pinned environment; its own stdout/stderr go to the log."""
+        with open(self._log, "ab") as log:
+            kwargs.update(env=self._env, stdout=log, stderr=log)
+            await super().start_kernel(**kwargs)
+
+
+def _execute(
+    spec: ReportSpec, out_dir: Path, parameters: dict
+) -> tuple[str, int, tuple[dict, ...]]:
+    """Run the notebook, check its figures, write the page atomically; returns headline, figures, effects."""
+    import nbformat
+    import papermill
+
+    with tempfile.TemporaryDirectory(prefix=f"dprk-{os.getpid()}-") as tmp:
+        scratch = Path(tmp)
+        executed = scratch / spec.notebook.name
+        log = scratch / "kernel.log"
+        try:
+            papermill.execute_notebook(
+                str(spec.notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name="python3",
+                cwd=str(spec.notebook.parent),
+                progress_bar=False,
+                log_output=False,
+                km=ReportKernelManager(scratch, log),
+            )
+        except RuntimeError as exc:
+            tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+            raise RuntimeError(" | ".join([str(exc), *tail])) from exc
+        nb = nbformat.read(executed, as_version=4)
+    figures = count_figures(nb)
+    if draws(nb) and figures == 0:
+        raise RuntimeError(
+            "the notebook draws but no figure was embedded (0 PNG outputs): "
+            "figures must be shown with the inline backend"
+        )
+    _atomic_write(out_dir / f"{spec.name}.html", render_html(nb, spec.title))
+    return _headline_of(nb), figures, _effects_of(nb)
+
+
+def _reason(exc: Exception) -> str:
+    """One line saying why a build failed: the notebook's own error and cell, or the build's."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        evalue = " ".join(str(exc.evalue).split())
+        return f"{exc.ename}: {evalue} (code cell {exc.exec_count})"
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {' | '.join(lines[-3:])}"
+
+
+def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResult:
+    """Build one report; a failure is returned (with its message), never half-written."""
+    start = time.perf_counter()
+    try:
+        try:
+            headline, figures, effects = _execute(spec, out_dir, parameters)
+        except Exception as exc:
+            if not any(sign in str(exc) for sign in KERNEL_START_FAILURES):
+                raise
+            headline, figures, effects = _execute(spec, out_dir, parameters)
+    except Exception as exc:
+        return ReportResult(
+            spec.name, spec.title, None, "", time.perf_counter() - start, error=_reason(exc)
+        )
+    return ReportResult(
+        spec.name,
+        spec.title,
+        out_dir / f"{spec.name}.html",
+        headline,
+        time.perf_counter() - start,
+        figures=figures,
+        effects=effects,
+    )
