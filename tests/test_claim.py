@@ -172,7 +172,7 @@ def test_claim_writes_an_offline_html_report(
 
 
 def test_chance_is_one_minus_exp_of_the_launch_free_intensities(seed: dict) -> None:
-    _, daily = claim._launch_data()
+    _, daily = claim.launch_data()
     event = pd.Timestamp(seed["event_local_date"])
     pos = daily.index.get_loc(event)
     fit = fitcache.fit_intensity(daily)
@@ -191,7 +191,7 @@ def test_chance_is_one_minus_exp_of_the_launch_free_intensities(seed: dict) -> N
 
 
 def test_p_model_counts_at_least_the_launch_days_seen() -> None:
-    _, daily = claim._launch_data()
+    _, daily = claim.launch_data()
     event = pd.Timestamp("2022-01-13")
     one, p_one = claim.model_chances(daily, event, 1)
     week, p_week = claim.model_chances(daily, event, 7)

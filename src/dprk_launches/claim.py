@@ -43,7 +43,9 @@ __all__ = [
     "Statement",
     "check_claim",
     "claim_from_json",
+    "launch_data",
     "launch_free_chances",
+    "model_chances",
     "parse_date",
     "parse_time",
     "parse_zone",
@@ -128,10 +130,13 @@ def claim_from_json(data: dict) -> ClaimResult:
 
 
 @cache
-def _launch_data() -> tuple[pd.DataFrame, pd.DataFrame]:
+def launch_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Launch days (Pyongyang clock) and the zero-filled daily calendar of the whole record."""
     days = launches.load_launches()
     return days, series.daily_counts(days)
+
+
+_launch_data = launch_data  # the name study.py imports
 
 
 def placebo(
@@ -317,7 +322,7 @@ def check_claim(
     zone = parse_zone(event_tz)
     time = parse_time(event_time)
     event_local = pyongyang_day(date, time, zone)
-    _, daily = _launch_data()
+    _, daily = launch_data()
     start, end = daily.index[0], daily.index[-1]
     launch_days = pd.DatetimeIndex(daily.index[daily["launch_days"] > 0])
     named = named_launch(launch_date, event_local, launch_days, end) if launch_date else None

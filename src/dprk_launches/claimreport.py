@@ -65,7 +65,7 @@ def claim_text(result: ClaimResult) -> str:
 
 def plot_around(result: ClaimResult, max_abs_days: int = AROUND_DAYS) -> object:
     """Peri-event raster and histogram of the launch days within max_abs_days of the event."""
-    days, _ = claim._launch_data()
+    days, _ = claim.launch_data()
     event = pd.DataFrame(
         {"event_id": ["claim"], "start_local": [pd.Timestamp(result.event_local_date)]}
     )
@@ -78,7 +78,7 @@ def plot_around(result: ClaimResult, max_abs_days: int = AROUND_DAYS) -> object:
 
 def launches_around(result: ClaimResult, days: int = TABLE_DAYS) -> pd.DataFrame:
     """The launch days within `days` either side of the event, with their offset from it."""
-    launch_days, _ = claim._launch_data()
+    launch_days, _ = claim.launch_data()
     event_local = pd.Timestamp(result.event_local_date)
     offset = (launch_days["date_local"] - event_local).dt.days
     around = launch_days[offset.abs() <= days].assign(days_after_event=offset)
@@ -98,7 +98,7 @@ def around_text(result: ClaimResult, around: pd.DataFrame, days: int = TABLE_DAY
 
 def forecast_curve(result: ClaimResult, horizon: int = HORIZON) -> pd.DataFrame:
     """Model chance of at least one launch day within d days of the event, d = 1..horizon (or the data end)."""
-    _, daily = claim._launch_data()
+    _, daily = claim.launch_data()
     event_local = pd.Timestamp(result.event_local_date)
     horizon = max(1, min(max(horizon, result.within), (daily.index[-1] - event_local).days))
     chances = claim.launch_free_chances(daily, event_local, horizon)
@@ -126,7 +126,7 @@ def plot_forecast(curve: pd.DataFrame, days_after: list[int]) -> object:
 
 def flat_chance(result: ClaimResult, year: int = FLAT_YEAR) -> tuple[int, float]:
     """Launch days in the `year` days before the event, and the chance of one within the window at that flat rate."""
-    days, _ = claim._launch_data()
+    days, _ = claim.launch_data()
     event_local = pd.Timestamp(result.event_local_date)
     dates = days["date_local"]
     n = int(((dates < event_local) & (dates >= event_local - pd.Timedelta(days=year))).sum())
@@ -138,7 +138,7 @@ def chance_text(result: ClaimResult, curve: pd.DataFrame) -> str:
     at = curve.set_index("days_after")["chance"]
     week, month = min(7, at.index.max()), min(HORIZON, at.index.max())
     n, flat = flat_chance(result)
-    _, daily = claim._launch_data()
+    _, daily = claim.launch_data()
     fit = fitcache.fit_intensity(daily)
     recent = ", ".join(result.launch_dates_before_30) or "none"
     return (
