@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import freshness, launches, sources
+from . import config, freshness, launches, sources
 from .events import load_events, per_category_year
 
 
@@ -41,7 +41,7 @@ def summary() -> dict:
             "missiles_per_year": "missiles (CNS/NTI rows; a salvo of 4 counts 4)",
             "launch_days_per_year": "distinct launch days on the Pyongyang clock",
         },
-        "clock": "Asia/Pyongyang (UTC+9; UTC+8:30 from 2015-08-15 to 2018-05-04)",
+        "clock": f"Asia/Pyongyang ({clock_description()})",
         "month_precision_rows_excluded": int((missiles["date_precision"] == "month").sum()),
         "events_per_category": {
             k: int(v) for k, v in events["category"].value_counts().sort_index().items()
@@ -68,3 +68,37 @@ def per_year_frame(missiles: pd.DataFrame) -> pd.DataFrame:
     frame.index = frame.index.astype(int)
     full = range(frame.index.min(), frame.index.max() + 1)
     return frame.reindex(full, fill_value=0).rename_axis("year").astype(int)
+
+
+def offset_periods(start: str = "1984-01-01", end: str = "2030-12-31") -> pd.DataFrame:
+    """Runs of local days with one UTC offset on the Pyongyang clock (zoneinfo), at local noon."""
+    noon = pd.date_range(start, end, freq="D") + pd.Timedelta(hours=12)
+    utc = noon.tz_localize(config.PYONGYANG).tz_convert("UTC").tz_localize(None)
+    offset = pd.Series(noon - utc, index=noon.normalize())
+    run = (offset != offset.shift()).cumsum()
+    return (
+        pd.DataFrame({"offset": offset, "run": run})
+        .reset_index(names="day")
+        .groupby("run")
+        .agg(first=("day", "min"), last=("day", "max"), offset=("offset", "first"))
+        .reset_index(drop=True)
+    )
+
+
+def _utc_offset(delta: pd.Timedelta) -> str:
+    """'UTC+9' or 'UTC+8:30'."""
+    hours, minutes = divmod(int(delta.total_seconds()) // 60, 60)
+    return f"UTC+{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+def clock_description(periods: pd.DataFrame | None = None) -> str:
+    """'UTC+9; UTC+8:30 from 2015-08-15 to 2018-05-04': the usual offset, then each exception."""
+    periods = offset_periods() if periods is None else periods
+    lengths = (periods["last"] - periods["first"]).dt.days + 1
+    usual = periods.assign(days=lengths).groupby("offset")["days"].sum().idxmax()
+    other = periods[periods["offset"] != usual]
+    parts = [
+        f"{_utc_offset(r.offset)} from {r.first:%Y-%m-%d} to {r.last:%Y-%m-%d}"
+        for r in other.itertuples()
+    ]
+    return "; ".join([_utc_offset(usual), *parts])
