@@ -175,7 +175,7 @@ def test_chance_is_one_minus_exp_of_the_launch_free_intensities(seed: dict) -> N
     _, daily = claim.launch_data()
     event = pd.Timestamp(seed["event_local_date"])
     pos = daily.index.get_loc(event)
-    fit = fitcache.fit_intensity(daily)
+    fit = model.extend(fitcache.fit_intensity(daily.iloc[: pos + 1]), daily.index)
     path = model.launch_days(daily)
     path[pos + 1 :] = 0.0
     lam = fit.intensity(path)[pos + 1 : pos + 1 + 7]
@@ -188,6 +188,16 @@ def test_chance_is_one_minus_exp_of_the_launch_free_intensities(seed: dict) -> N
     assert np.all(np.diff(curve) > 0)
     # the real launch on day +1 must not enter the launch-free path
     assert y[pos + 1] == 1.0 and path[pos + 1] == 0.0
+
+
+def test_launches_after_the_event_do_not_move_the_chance() -> None:
+    _, daily = claim.launch_data()
+    event = pd.Timestamp("2022-01-13")
+    before = claim.model_chances(daily, event, 7)
+    busier = daily.copy()
+    later = busier.index > event + pd.Timedelta(days=30)
+    busier.loc[later, "launch_days"] = 1
+    assert claim.model_chances(busier, event, 7) == pytest.approx(before, rel=1e-12)
 
 
 def test_p_model_counts_at_least_the_launch_days_seen() -> None:
@@ -210,7 +220,7 @@ def test_report_helpers_compute_every_number(seed: dict) -> None:
     assert f"({n} launch days in 365)" in text
     assert claim.fmt_chance(flat) in text
     assert claim.fmt_chance(curve["chance"].iloc[6]) in text
-    assert "the launches after the event included" in text
+    assert "up to the event's Pyongyang day only" in text
     around = claimreport.launches_around(result)
     assert set(around["days_after_event"]) >= {-8, -2, 1}
     assert around["days_after_event"].abs().max() <= claimreport.TABLE_DAYS

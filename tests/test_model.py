@@ -180,3 +180,21 @@ def test_prob_launch_within_matches_monte_carlo() -> None:
     assert fit_.prob_launch_within(y, pos, horizon) == pytest.approx(hits / 3000, abs=0.03)
     with pytest.raises(ValueError, match="inside the fitted calendar"):
         fit_.prob_launch_within(y, len(days) - 2, horizon)
+
+
+def test_extend_carries_the_fit_forward_unchanged(simulated) -> None:
+    daily, truth = simulated
+    y = model.launch_days(daily)
+    cut = 3000
+    head = model.Design.build(CALENDAR[:cut])
+    mu, r, cov, alpha, kappa, _ = model._unpack(truth.x, truth.design)
+    e, q, _ = model._sizes(head)
+    x = np.concatenate([mu[:e], r[:q], cov, [alpha, kappa, 0.0]])
+    fitted = model.IntensityFit(x, head, 0.0, cut, int(y[:cut].sum()))
+    longer = model.extend(fitted, CALENDAR)
+    np.testing.assert_allclose(longer.intensity(y)[:cut], fitted.intensity(y[:cut]))
+    later_mu, later_r = model._unpack(longer.x, longer.design)[:2]
+    assert np.all(later_r[q - 1 :] == r[q - 1])
+    assert np.all(later_mu[e - 1 :] == mu[e - 1])
+    with pytest.raises(ValueError, match="first day"):
+        model.extend(fitted, CALENDAR[1:])

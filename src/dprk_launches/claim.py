@@ -61,8 +61,8 @@ N_DRAWS = 10_000
 ALPHA = 0.05
 MODEL = (
     "intensity model (analysis.model: era, calendar-year trend, season, self-excitation, days since "
-    "the last launch, recent activity), parameters fitted to the whole launch record; its chances "
-    "condition on the launch days up to the event's Pyongyang day"
+    "the last launch, recent activity) fitted to the launch days up to the event's Pyongyang day "
+    "only, its levels carried forward"
 )
 
 
@@ -185,9 +185,25 @@ def placebo(
     }
 
 
+def fit_up_to(daily: pd.DataFrame, event_local: pd.Timestamp) -> model.IntensityFit:
+    """The intensity model fitted to the launch days up to the event's day only, carried forward.
+
+    No launch after the event informs the chance (a year that turned busy later does not raise it).
+    """
+    pos = daily.index.get_loc(event_local)
+    history = daily.iloc[: pos + 1]
+    try:
+        fit = fitcache.fit_intensity(history)
+    except ValueError as exc:
+        raise ClaimError(
+            f"too little launch history before {event_local:%Y-%m-%d} to fit the model: {exc}"
+        ) from exc
+    return model.extend(fit, pd.DatetimeIndex(daily.index))
+
+
 def launch_free_chances(daily: pd.DataFrame, event_local: pd.Timestamp, horizon: int) -> np.ndarray:
     """Model chance of a launch day within d days of the event, d = 1..horizon (launch-free path after it)."""
-    fit = fitcache.fit_intensity(daily)
+    fit = fit_up_to(daily, event_local)
     pos = daily.index.get_loc(event_local)
     path = model.launch_days(daily)
     path[pos + 1 :] = 0.0
@@ -199,7 +215,7 @@ def model_chances(
     daily: pd.DataFrame, event_local: pd.Timestamp, within: int
 ) -> tuple[float, float]:
     """Chance of a launch day within `within` days, and of at least as many as observed (one-step forecasts)."""
-    fit = fitcache.fit_intensity(daily)
+    fit = fit_up_to(daily, event_local)
     y = model.launch_days(daily)
     pos = daily.index.get_loc(event_local)
     prob = fit.prob_launch_within(y, pos, within)

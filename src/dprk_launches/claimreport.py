@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from . import claim, events, plots, windows
-from .analysis import fitcache
 from .claim import PRE_DAYS, ClaimResult, fmt_chance, fmt_p, plural
 
 AROUND_DAYS = 60
@@ -139,7 +138,7 @@ def chance_text(result: ClaimResult, curve: pd.DataFrame) -> str:
     week, month = min(7, at.index.max()), min(HORIZON, at.index.max())
     n, flat = flat_chance(result)
     _, daily = claim.launch_data()
-    fit = fitcache.fit_intensity(daily)
+    fit = claim.fit_up_to(daily, pd.Timestamp(result.event_local_date))
     recent = ", ".join(result.launch_dates_before_30) or "none"
     return (
         f"Given the launches up to the event, a launch day within {plural(result.within, 'day')} had "
@@ -148,9 +147,10 @@ def chance_text(result: ClaimResult, curve: pd.DataFrame) -> str:
         f"flat rate of the year before ({n} launch days in {FLAT_YEAR}) it would be "
         f"{fmt_chance(flat)}: the model adds the recent launches ({result.launch_days_before_30} in "
         f"the {PRE_DAYS} days before: {recent}), the season and the era.\n\n"
-        f"*Caveat.* The model's parameters are fitted to the whole record ({fit.n_launch_days} launch "
-        f"days, {result.data_start} to {result.data_end}), the launches after the event included; "
-        "the chance itself conditions only on the launch days up to the event's Pyongyang day."
+        f"*Caveat.* The model is fitted to the {fit.n_launch_days} launch days from "
+        f"{result.data_start} up to the event's Pyongyang day only — what was known then — and its "
+        "levels are carried forward: a year that turned busy later does not raise the chance. The "
+        "headline test beside it uses the whole record."
     )
 
 

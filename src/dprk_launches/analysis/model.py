@@ -362,6 +362,24 @@ def fit_at(y: np.ndarray, design: Design, x: np.ndarray) -> IntensityFit:
     return IntensityFit(x, design, float(objective(x, y, design)[0]), len(y), int(y.sum()))
 
 
+def extend(fit_: IntensityFit, index: pd.DatetimeIndex) -> IntensityFit:
+    """A fit carried forward to a longer calendar that starts on the same day (to forecast past its end).
+
+    Later calendar years keep the last fitted year level (the random walk's forecast) and an era
+    that starts after the fitted calendar keeps the last fitted era's level; everything else is the fit's.
+    """
+    design = Design.build(pd.DatetimeIndex(index))
+    mu, r, cov, alpha, kappa, beta = _unpack(fit_.x, fit_.design)
+    n = fit_.n_days
+    if len(index) < n or not np.array_equal(design.day_of_year[:n], fit_.design.day_of_year):
+        raise ValueError("the calendar must start on the fitted calendar's first day and be longer")
+    names = fit_.design.era_names
+    levels = [mu[names.index(n)] if n in names else mu[-1] for n in design.era_names]
+    years = np.concatenate([r, np.full(design.n_years - len(r), r[-1])])
+    x = np.concatenate([levels, years, cov, [alpha, kappa, beta]])
+    return IntensityFit(x, design, fit_.objective, len(index), fit_.n_launch_days)
+
+
 def launch_days(daily: pd.DataFrame) -> np.ndarray:
     """0/1 launch-day vector of a zero-filled daily calendar."""
     return (daily["launch_days"].to_numpy() > 0).astype(float)
