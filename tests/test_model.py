@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -41,6 +43,21 @@ def simulated() -> tuple[pd.DataFrame, model.IntensityFit]:
     return daily, truth
 
 
+def _random_point(
+    n_days: int, seed: int, trend: Callable, covariates: Callable, tail: tuple[float, float, float]
+) -> tuple[np.ndarray, model.Design, np.ndarray]:
+    """Random launch days, a design with a periodic event window, and a parameter vector to test at."""
+    days = CALENDAR[:n_days]
+    y = (np.random.default_rng(seed).random(n_days) < 0.05).astype(float)
+    design = model.Design.build(days, (np.arange(n_days) % 60 < 15).astype(float)).with_launches(y)
+    x = model.start_values(y, design)
+    e, q, s = model._sizes(design)
+    x[e : e + q] = trend(np.arange(q))
+    x[e + q : e + q + s] = covariates(np.arange(s))
+    x[e + q + s], x[e + q + s + 1], x[-1] = tail
+    return y, design, x
+
+
 @settings(max_examples=15, deadline=None, derandomize=True)
 @given(
     alpha=st.floats(0.0, 0.9),
@@ -51,16 +68,9 @@ def simulated() -> tuple[pd.DataFrame, model.IntensityFit]:
 def test_gradient_matches_finite_differences(
     alpha: float, kappa: float, beta: float, shift: float
 ) -> None:
-    days = CALENDAR[:1500]
-    rng = np.random.default_rng(0)
-    y = (rng.random(len(days)) < 0.05).astype(float)
-    design = model.Design.build(days, (np.arange(len(days)) % 60 < 15).astype(float))
-    design = design.with_launches(y)
-    x = model.start_values(y, design)
-    e, q, s = model._sizes(design)
-    x[e : e + q] = shift * np.sin(np.arange(q))
-    x[e + q : e + q + s] = 0.3 * np.cos(np.arange(s))
-    x[e + q + s], x[e + q + s + 1], x[-1] = alpha, kappa, beta
+    y, design, x = _random_point(
+        1500, 0, lambda k: shift * np.sin(k), lambda k: 0.3 * np.cos(k), (alpha, kappa, beta)
+    )
     _, grad = model.objective(x, y, design)
     step = 1e-6
     numeric = np.array(
@@ -93,16 +103,10 @@ def _reference_loglik(x: np.ndarray, y: np.ndarray, design: model.Design) -> flo
 def test_compiled_likelihood_matches_numpy_reference(
     alpha: float, kappa: float, beta: float
 ) -> None:
-    days = CALENDAR[:2000]
-    rng = np.random.default_rng(1)
-    y = (rng.random(len(days)) < 0.04).astype(float)
-    design = model.Design.build(days, (np.arange(len(days)) % 45 < 10).astype(float))
-    design = design.with_launches(y)
-    x = model.start_values(y, design)
+    y, design, x = _random_point(
+        2000, 1, lambda k: 0.4 * np.cos(k), lambda k: 0.2 * np.sin(k), (alpha, kappa, beta)
+    )
     e, q, s = model._sizes(design)
-    x[e : e + q] = 0.4 * np.cos(np.arange(q))
-    x[e + q : e + q + s] = 0.2 * np.sin(np.arange(s))
-    x[e + q + s], x[e + q + s + 1], x[-1] = alpha, kappa, beta
     value, _ = model.objective(x, y, design)
     gamma = x[e + q + 2 * model.N_HARMONICS : e + q + s]
     penalty = model._penalty(x[e : e + q])[0] + 0.5 * (gamma @ gamma) / model.RECENCY_SD**2
