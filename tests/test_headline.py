@@ -177,3 +177,15 @@ def test_power_reuses_the_headline_fit(without_effect: pd.DataFrame) -> None:
     assert inference.power(without_effect, EVENTS, fit=r.fit).mde == pytest.approx(
         inference.power(without_effect, EVENTS).mde, rel=0.02
     )
+
+
+def test_forecast_table_rows_are_each_horizons_totals(without_effect: pd.DataFrame) -> None:
+    fit = inference.fit_intensity(without_effect)
+    y = model.launch_days(without_effect)
+    table = shift.forecast_table(fit, y, 12)
+    assert table.shape == (12, len(y))
+    for horizon in (1, 5, 12):
+        np.testing.assert_allclose(table[horizon - 1], shift.forecast_totals(fit, y, horizon))
+    assert (np.diff(table, axis=0) >= 0).all()
+    one_day = -np.expm1(-fit.intensity(y))
+    np.testing.assert_allclose(table[0][:-1], one_day[1:], rtol=1e-9)

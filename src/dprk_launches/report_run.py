@@ -116,8 +116,20 @@ def render_html(nb: NotebookNode, title: str) -> str:
     return body
 
 
+THREAD_VARIABLES = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+)
+
+
 def kernel_env(scratch: Path) -> dict[str, str]:
-    """The kernel's environment: the user's, with every setting that changes output pinned."""
+    """The kernel's environment: the user's, with every setting that changes output pinned.
+
+    One BLAS / OpenMP thread per kernel: reports already run in parallel (`--jobs`), and on the
+    models' small matrices extra threads only fight over the cores.
+    """
     env = dict(os.environ)
     mpl_config = scratch / "matplotlib"
     ipython_dir = scratch / "ipython"
@@ -138,6 +150,7 @@ def kernel_env(scratch: Path) -> dict[str, str]:
         IPYTHONDIR=str(ipython_dir),
         LC_ALL="C.UTF-8",
         PYTHONHASHSEED="0",
+        **dict.fromkeys(THREAD_VARIABLES, "1"),
     )
     return env
 

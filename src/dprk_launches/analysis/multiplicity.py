@@ -98,9 +98,10 @@ def window_grid(
     counts = daily["launch_days"].to_numpy().astype(float)
     moves = shift.shift_draws(pos, span, len(y), n_draws, seed, shift.recency_class(y))
     placed = np.sort(pos)[None, :] + moves
+    table_by_length = shift.forecast_table(fit, y, max(b - a + 1 for a, b in cells))
     rows, z_obs, z_null = [], [], []
     for a, b in cells:
-        forecast = shift.forecast_totals(fit, y, b - a + 1)
+        forecast = table_by_length[b - a]
         null = shift.window_excess(counts, forecast, placed, (a, b)).sum(axis=1)
         obs = float(shift.window_excess(counts, forecast, np.sort(pos), (a, b)).sum())
         centre, spread = null.mean(), max(null.std(), 1e-9)

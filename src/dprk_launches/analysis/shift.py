@@ -32,11 +32,12 @@ RECENCY_EDGES = (1, 2, 3, 4, 8, 31)
 MIN_CANDIDATES = 5
 
 
-def forecast_totals(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarray:
-    """Expected launch days in (o, o + horizon] for every origin day o, given launches up to o.
+def forecast_table(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarray:
+    """Expected launch days in (o, o + k] for every origin day o and k = 1..horizon, shape (horizon, days).
 
     Mean-field: the excitation is carried forward with launch probabilities; the recency and activity
-    multipliers follow the path with no new launch (its most likely path).
+    multipliers follow the path with no new launch (its most likely path). One pass serves every
+    window length up to `horizon` (row k - 1 is the k-day total).
     """
     n = len(y)
     base = np.concatenate([null.background(), np.zeros(horizon + 1)])
@@ -49,6 +50,7 @@ def forecast_totals(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarr
     last = np.maximum.accumulate(np.where(y > 0, pos, -(10**9)))
     by_class = null.recency_multipliers()
     cum = np.concatenate([[0.0], np.cumsum(y > 0)])
+    table = np.empty((horizon, n))
     total = np.zeros(n)
     for k in range(1, horizon + 1):
         recent = np.vstack(
@@ -58,8 +60,14 @@ def forecast_totals(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarr
         prob = -np.expm1(-mult * (base[pos + k] + alpha * state))
         prob[pos + k >= n] = 0.0
         total += prob
+        table[k - 1] = total
         state = kappa * state + (1 - kappa) * prob
-    return total
+    return table
+
+
+def forecast_totals(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarray:
+    """Expected launch days in (o, o + horizon] for every origin day o, given launches up to o."""
+    return forecast_table(null, y, horizon)[-1]
 
 
 def clump_blocks(pos: np.ndarray, clump_days: int = CLUMP_DAYS) -> np.ndarray:
