@@ -220,6 +220,8 @@ def test_report_helpers_compute_every_number(seed: dict) -> None:
     assert f"({n} launch days in 365)" in text
     assert claim.fmt_chance(flat) in text
     assert claim.fmt_chance(curve["chance"].iloc[6]) in text
+    side = "lower" if result.prob_launch_within < flat else "higher"
+    assert f"puts it {side}" in text
     assert "up to the event's Pyongyang day only" in text
     around = claimreport.launches_around(result)
     assert set(around["days_after_event"]) >= {-8, -2, 1}

@@ -145,13 +145,21 @@ def chance_text(result: ClaimResult, curve: pd.DataFrame) -> str:
         f"a **{fmt_chance(result.prob_launch_within)}** chance (within {plural(week, 'day')}: "
         f"{fmt_chance(at[week])}; within {plural(month, 'day')}: {fmt_chance(at[month])}). At the "
         f"flat rate of the year before ({n} launch days in {FLAT_YEAR}) it would be "
-        f"{fmt_chance(flat)}: the model adds the recent launches ({result.launch_days_before_30} in "
-        f"the {PRE_DAYS} days before: {recent}), the season and the era.\n\n"
+        f"{fmt_chance(flat)}; the model, which also weighs the recent launches "
+        f"({result.launch_days_before_30} in the {PRE_DAYS} days before: {recent}), the days since the "
+        f"last one, the season and the era, puts it {_compared(result.prob_launch_within, flat)}.\n\n"
         f"*Caveat.* The model is fitted to the {fit.n_launch_days} launch days from "
         f"{result.data_start} up to the event's Pyongyang day only — what was known then — and its "
         "levels are carried forward: a year that turned busy later does not raise the chance. The "
         "headline test beside it uses the whole record."
     )
+
+
+def _compared(model_chance: float, flat: float) -> str:
+    """'higher', 'lower' or 'about the same' for the model's chance against the flat rate's."""
+    if fmt_chance(model_chance) == fmt_chance(flat):
+        return "about the same"
+    return "higher" if model_chance > flat else "lower"
 
 
 def tests_table(result: ClaimResult) -> pd.DataFrame:
