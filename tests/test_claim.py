@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cli_run import run
 from dprk_launches import analyst_cli, claim, claimreport, config, reports
 from dprk_launches.__main__ import main
 from dprk_launches.analysis import fitcache, model
@@ -31,15 +32,6 @@ KEYS = {
     "verdict",
     "report",
 }
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exc:  # argparse refuses the arguments themselves
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

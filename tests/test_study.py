@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cli_run import run
 from dprk_launches import analyst_cli, config, inference, reports, schemas, study
-from dprk_launches.__main__ import main
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -49,15 +49,6 @@ def write(path: Path, rows: list[dict], columns: list[str] | None = None) -> Pat
 
 
 THREE = [row("2017-08-08", "a"), row("2019-05-01", "b"), row("2022-03-01", "c")]
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exc:  # argparse refuses the arguments themselves
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ and the log background to >= log(1e-6), so eras without launches cannot send the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -218,15 +219,14 @@ def _profile_alpha(
     return ends[0], ends[1]
 
 
-def _numerical_hessian(x: np.ndarray, y: np.ndarray, design: Design) -> np.ndarray:
-    """Hessian of the negative log-likelihood by central differences of the analytic gradient."""
+def numerical_hessian(gradient: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
+    """Symmetric Hessian at x by central differences of an analytic gradient."""
     step = 1e-5 * np.maximum(np.abs(x), 1.0)
     cols = []
     for i in range(len(x)):
         e = np.zeros_like(x)
         e[i] = step[i]
-        diff = _negloglik(x + e, y, design)[1] - _negloglik(x - e, y, design)[1]
-        cols.append(diff / (2 * step[i]))
+        cols.append((gradient(x + e) - gradient(x - e)) / (2 * step[i]))
     hess = np.array(cols)
     return (hess + hess.T) / 2
 
@@ -256,7 +256,7 @@ def fit_hawkes(
     alpha_interval, covariance = None, None
     if intervals:
         alpha_interval = _profile_alpha(y, design, best, level)
-        hess = _numerical_hessian(best.x, y, design)
+        hess = numerical_hessian(lambda v: _negloglik(v, y, design)[1], best.x)
         covariance = np.linalg.pinv(hess)
     return HawkesFit(
         log_mu=np.asarray(log_mu).copy(),

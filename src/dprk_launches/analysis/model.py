@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ..hawkes import excitation
+from ..hawkes import excitation, numerical_hessian
 from ..series import era_of
 from ..windows import union_window_mask
 from . import kernels
@@ -517,17 +517,7 @@ def alpha_interval(y: np.ndarray, fit_: IntensityFit, level: float = 0.95) -> tu
 def efficient_information(fit_: IntensityFit, y: np.ndarray) -> float:
     """Fisher information for beta after profiling out the other parameters (inverse Hessian entry)."""
     x = fit_.x
-    step = 1e-5 * np.maximum(np.abs(x), 1.0)
-    cols = []
-    for i in range(len(x)):
-        e = np.zeros_like(x)
-        e[i] = step[i]
-        cols.append(
-            (objective(x + e, y, fit_.design)[1] - objective(x - e, y, fit_.design)[1])
-            / (2 * step[i])
-        )
-    hess = np.array(cols)
-    hess = (hess + hess.T) / 2
+    hess = numerical_hessian(lambda v: objective(v, y, fit_.design)[1], x)
     free = np.ones(len(x), dtype=bool)
     lo, hi = np.array(_bounds(fit_.design, None)).T
     free[:-1] &= (x[:-1] > lo[:-1] + 1e-8) & (x[:-1] < hi[:-1] - 1e-8)

@@ -8,7 +8,21 @@ import numpy as np
 import pandas as pd
 
 from . import model, shift
-from .headline import PRE_WINDOW, EventDates, usable_positions
+from .headline import PRE_WINDOW, EventDates, headline_test, usable_positions
+
+# HeadlineResult.to_frame() column -> compare_categories column
+GROUP_COLUMNS = {
+    "n_events": "n_events",
+    "observed": "observed",
+    "expected": "expected",
+    "rate_ratio": "rate_ratio",
+    "ci_low": "ci_low",
+    "ci_high": "ci_high",
+    "direction": "direction",
+    "p_value": "p",
+    "p_randomization": "p_randomization",
+    "naive_p_value": "p_naive",
+}
 
 
 def adjust_pvalues(p_values: pd.Series) -> pd.DataFrame:
@@ -40,8 +54,6 @@ def compare_categories(
 
     Groups without a usable event are skipped.
     """
-    from .headline import headline_test
-
     if by not in events.columns:
         raise ValueError(f"events have no column {by!r}")
     rows = {}
@@ -52,18 +64,7 @@ def compare_categories(
                 r = headline_test(daily, group, window, seed=seed, n_draws=n_draws)
             except ValueError:
                 continue
-            rows[name] = {
-                "n_events": r.n_events,
-                "observed": r.observed,
-                "expected": r.expected,
-                "rate_ratio": r.rate_ratio,
-                "ci_low": r.ci[0],
-                "ci_high": r.ci[1],
-                "direction": r.direction,
-                "p": r.p_value,
-                "p_randomization": r.p_randomization,
-                "p_naive": r.naive_p_value,
-            }
+            rows[name] = r.to_frame().iloc[0][list(GROUP_COLUMNS)].rename(GROUP_COLUMNS).to_dict()
     if not rows:
         raise ValueError("no group has an event inside the calendar")
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis(by)

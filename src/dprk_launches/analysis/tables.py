@@ -27,6 +27,18 @@ CATEGORY_GROUPS: dict[str, tuple[str, list[str]]] = {
     "DPRK anniversaries": ("political_calendar", ["anniversary"]),
 }
 
+# HeadlineResult.to_frame() column -> robustness_variants column
+VARIANT_COLUMNS = {
+    "n_events": "events",
+    "observed": "observed",
+    "expected": "expected",
+    "rate_ratio": "rate ratio",
+    "ci_low": "rr low",
+    "ci_high": "rr high",
+    "p_value": "p",
+    "method": "method",
+}
+
 
 def select_events(table: pd.DataFrame, category: str, subcategories: list[str]) -> pd.DataFrame:
     """Rows of one category, restricted to the given subcategories (all when none are given)."""
@@ -97,19 +109,8 @@ def robustness_variants(chosen: pd.DataFrame, study_start: str, n_draws: int) ->
         for name, (days, unit, window, end) in variants.items():
             daily = series.daily_counts(days, study_start, end)
             r = headline_test(daily, chosen, window, n_draws=n_draws, unit=unit)
-            rows.append(
-                {
-                    "variant": name,
-                    "events": r.n_events,
-                    "observed": r.observed,
-                    "expected": r.expected,
-                    "rate ratio": r.rate_ratio,
-                    "rr low": r.ci[0],
-                    "rr high": r.ci[1],
-                    "p": r.p_value,
-                    "method": r.method,
-                }
-            )
+            row = r.to_frame().iloc[0][list(VARIANT_COLUMNS)].rename(VARIANT_COLUMNS)
+            rows.append({"variant": name, **row.to_dict()})
     table = pd.DataFrame(rows).set_index("variant")
     table["p (Holm across variants)"] = adjust_pvalues(table["p"])["p_holm"]
     return table
