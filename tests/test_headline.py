@@ -189,3 +189,16 @@ def test_forecast_table_rows_are_each_horizons_totals(without_effect: pd.DataFra
     assert (np.diff(table, axis=0) >= 0).all()
     one_day = -np.expm1(-fit.intensity(y))
     np.testing.assert_allclose(table[0][:-1], one_day[1:], rtol=1e-9)
+
+
+def test_pre_window_is_described_over_the_span_asked_for(without_effect: pd.DataFrame) -> None:
+    dates = without_effect.index[[400, 900, 1400]]
+    short = inference.headline_test(without_effect, dates, (1, 30), n_draws=200, interval=False)
+    longer = inference.headline_test(
+        without_effect, dates, (1, 30), n_draws=200, interval=False, pre_window=(-60, -1)
+    )
+    assert short.pre_window == (-30, -1) and longer.pre_window == (-60, -1)
+    assert longer.expected_pre > short.expected_pre
+    assert "[-60, -1]" in longer.summary()
+    with pytest.raises(ValueError, match="pre-window"):
+        inference.headline_test(without_effect, dates, (1, 30), pre_window=(-5, 3))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cli_run import run
-from dprk_launches import analyst_cli, config, inference, reports, schemas, study
+from dprk_launches import analyst_cli, config, reports, schemas, study
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -51,12 +51,6 @@ def write(path: Path, rows: list[dict], columns: list[str] | None = None) -> Pat
 THREE = [row("2017-08-08", "a"), row("2019-05-01", "b"), row("2022-03-01", "c")]
 
 
-@pytest.fixture
-def quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use the fast matched-placebo test instead of the headline model test (same wiring, seconds not minutes)."""
-    monkeypatch.delattr(inference, "headline_test", raising=False)
-
-
 def test_study_json_from_a_relative_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -77,7 +71,6 @@ def test_study_json_from_a_relative_path(
     assert 0 < data["p_value"] <= 1
 
 
-@pytest.mark.usefixtures("quick")
 def test_editing_the_file_changes_the_answer(tmp_path: Path) -> None:
     path = write(tmp_path / "ev.csv", THREE[:2])
     first, used = study.run_study(path, n_draws=500)
@@ -88,7 +81,6 @@ def test_editing_the_file_changes_the_answer(tmp_path: Path) -> None:
     assert first.to_json() != second.to_json()
 
 
-@pytest.mark.usefixtures("quick")
 def test_own_rows_join_ours_of_the_same_category_unless_only_mine(tmp_path: Path) -> None:
     mine = row("2021-06-01", "mine", category="sanctions_us", subcategory="designation")
     path = write(tmp_path / "ev.csv", [mine])
@@ -100,7 +92,6 @@ def test_own_rows_join_ours_of_the_same_category_unless_only_mine(tmp_path: Path
     assert used["mine"].sum() == 1
 
 
-@pytest.mark.usefixtures("quick")
 def test_a_folder_of_files_and_categories_kept(tmp_path: Path) -> None:
     write(tmp_path / "f" / "a.csv", THREE[:2])
     write(tmp_path / "f" / "b.csv", [row("2022-03-01", "c", category="demarches")])
@@ -113,7 +104,6 @@ def test_report_parameters_match_the_template(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    quick: None,
 ) -> None:
     seen = {}
 

@@ -8,7 +8,6 @@ report's helpers live in `claimreport`. The model chance comes from the suite's 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import re
 import warnings
 from dataclasses import asdict, dataclass, field, replace
@@ -49,7 +48,7 @@ __all__ = [
     "parse_date",
     "parse_time",
     "parse_zone",
-    "placebo",
+    "headline_fields",
     "plural",
     "pyongyang_day",
     "verdict",
@@ -136,10 +135,7 @@ def launch_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     return days, series.daily_counts(days)
 
 
-_launch_data = launch_data  # the name study.py imports
-
-
-def placebo(
+def headline_fields(
     daily: pd.DataFrame,
     event_dates: pd.DatetimeIndex | pd.Series | pd.DataFrame,
     window: tuple[int, int],
@@ -148,39 +144,29 @@ def placebo(
     n_draws: int = N_DRAWS,
     interval: bool = True,
 ) -> dict:
-    """The headline test (inference.headline_test, else the matched-placebo placebo_test) as plain fields."""
-    headline = getattr(inference, "headline_test", None)
-    if headline is not None:
-        kwargs: dict = {"window": window, "seed": seed, "n_draws": n_draws}
-        accepted = inspect.signature(headline).parameters
-        if "pre_window" in accepted:
-            kwargs["pre_window"] = pre_window
-        if "interval" in accepted:
-            kwargs["interval"] = interval
-        r = headline(daily, event_dates, **kwargs)
-        ci = tuple(float(v) for v in r.ci)
-        expected = float(r.expected)
-        method = str(r.method)
-    else:
-        r = inference.placebo_test(
-            daily, event_dates, window, pre_window, n_draws=n_draws, seed=seed
-        )
-        ci = tuple(float(v) for v in r.rate_ratio_interval)
-        expected = float(r.placebo_mean)
-        method = f"matched placebo dates, {r.matching} matching"
+    """The headline test (inference.headline_test) as plain fields."""
+    r = inference.headline_test(
+        daily,
+        event_dates,
+        window,
+        seed=seed,
+        n_draws=n_draws,
+        interval=interval,
+        pre_window=pre_window,
+    )
     return {
         "n_events": int(r.n_events),
         "n_events_dropped": int(r.n_events_dropped),
         "observed": int(round(float(r.observed))),
-        "expected": expected,
+        "expected": float(r.expected),
         "rate_ratio": float(r.rate_ratio),
-        "ci": ci,
+        "ci": tuple(float(v) for v in r.ci),
         "p_value": float(r.p_value),
-        "p_randomization": getattr(r, "p_randomization", None),
+        "p_randomization": r.p_randomization,
         "observed_pre": int(round(float(r.observed_pre))),
-        "expected_pre": float(getattr(r, "expected_pre", getattr(r, "placebo_mean_pre", np.nan))),
-        "method": method,
-        "direction": getattr(r, "direction", None),
+        "expected_pre": float(r.expected_pre),
+        "method": str(r.method),
+        "direction": r.direction,
         "summary": r.summary(),
     }
 
@@ -351,7 +337,7 @@ def check_claim(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         prob, p_model = model_chances(daily, event_local, within)
-        test = placebo(
+        test = headline_fields(
             daily,
             pd.DatetimeIndex([event_local]),
             (1, within),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, events, schemas, windows
-from .claim import PRE_DAYS, _launch_data, placebo, plural
+from .claim import PRE_DAYS, headline_fields, launch_data, plural
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_OFFSET = 365
@@ -173,7 +173,7 @@ def studied_events(
     check_windows(window, pre_window)
     table, user_ids = load_user_events(path, base)
     chosen = select(table, user_ids, only_mine)
-    _, daily = _launch_data()
+    _, daily = launch_data()
     start, end = daily.index[0], daily.index[-1]
     span = (min(window[0], pre_window[0]), max(window[1], pre_window[1]))
     first_ok = start + pd.Timedelta(days=max(PRE_DAYS, -span[0]))
@@ -202,11 +202,11 @@ def run_study(
     """The event study of the user's events (the headline test), and the events it used."""
     window, pre_window = tuple(int(v) for v in window), tuple(int(v) for v in pre_window)
     usable, n_chosen, user_ids = studied_events(path, window, pre_window, only_mine, base)
-    _, daily = _launch_data()
+    _, daily = launch_data()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            test = placebo(daily, usable, window, pre_window, seed=seed, n_draws=n_draws)
+            test = headline_fields(daily, usable, window, pre_window, seed=seed, n_draws=n_draws)
         except ValueError as exc:
             raise StudyError(f"the study cannot run on these events and windows: {exc}") from None
     result = StudyResult(

@@ -83,6 +83,7 @@ class HeadlineResult:
     n_draws: int
     naive_expected: float
     naive_p_value: float
+    pre_window: tuple[int, int] = PRE_WINDOW
     fit: model.IntensityFit | None = field(default=None, repr=False, compare=False)
     alt_fit: model.IntensityFit | None = field(default=None, repr=False, compare=False)
 
@@ -97,7 +98,7 @@ class HeadlineResult:
             f"rate ratio {self.rate_ratio:.2f} (95% CI {lo:.2f}–{hi:.2f}), two-sided p = "
             f"{self.p_value:.3f} ({self.direction}; {self.method}).\n"
             f"Interval-jitter randomization p = {self.p_randomization:.3f}. Before the events, days "
-            f"{list(PRE_WINDOW)}: observed {self.observed_pre:.0f}, expected {self.expected_pre:.1f} "
+            f"{list(self.pre_window)}: observed {self.observed_pre:.0f}, expected {self.expected_pre:.1f} "
             f"(descriptive, not a test)."
         )
 
@@ -180,10 +181,14 @@ def _direction(ratio: float, p_value: float) -> str:
 
 
 def _pre_window(
-    daily: pd.DataFrame, pos: np.ndarray, null: model.IntensityFit, unit: str
+    daily: pd.DataFrame,
+    pos: np.ndarray,
+    null: model.IntensityFit,
+    unit: str,
+    pre_window: tuple[int, int],
 ) -> tuple[float, float]:
-    """Observed and forecast launches in the 30 days before the events (description only)."""
-    a, b = PRE_WINDOW
+    """Observed and forecast launches in the days before the events (description only)."""
+    a, b = pre_window
     ok = pos + a - 1 >= 0
     y = model.launch_days(daily)
     counts = daily[unit].to_numpy().astype(float)
@@ -201,14 +206,19 @@ def headline_test(
     unit: str = "launch_days",
     interval: bool = True,
     warm_start: model.IntensityFit | None = None,
+    pre_window: tuple[int, int] = PRE_WINDOW,
 ) -> HeadlineResult:
     """Did launches in days [a, b] after the events differ from what the launch history predicts?
 
     `interval=False` skips the profile interval (ci is then NaN); `warm_start` is a fit of the same
-    calendar whose parameters start the optimiser (the answer does not depend on it).
+    calendar whose parameters start the optimiser (the answer does not depend on it); `pre_window`
+    is the span before the events that is described (observed against forecast), never tested.
     """
     a, b = check_window(daily, window, unit)
-    span = (min(a, PRE_WINDOW[0]), max(b, 0))
+    pre_a, pre_b = (int(v) for v in pre_window)
+    if not pre_a <= pre_b < 0:
+        raise ValueError(f"a pre-window [a, b] needs a <= b <= -1, got [{pre_a}, {pre_b}]")
+    span = (min(a, pre_a), max(b, 0))
     pos, dropped = usable_positions(daily, event_dates, span)
     if dropped:
         warnings.warn(
@@ -231,7 +241,7 @@ def headline_test(
             converged=cached is not None,
         )
         rand = shift.shift_test(daily, pos, (a, b), test.alt, unit, n_draws, seed)
-        observed_pre, expected_pre = _pre_window(daily, pos, test.null, unit)
+        observed_pre, expected_pre = _pre_window(daily, pos, test.null, unit, (pre_a, pre_b))
     counts = daily[unit].to_numpy()
     naive_expected = float(counts.mean() * union_window_mask(len(counts), pos, a, b).sum())
     naive_observed = float(counts[union_window_mask(len(counts), pos, a, b)].sum())
@@ -275,6 +285,7 @@ def headline_test(
         n_draws=n_draws,
         naive_expected=naive_expected,
         naive_p_value=naive_p(naive_observed, naive_expected),
+        pre_window=(pre_a, pre_b),
         fit=test.null,
         alt_fit=test.alt,
     )
