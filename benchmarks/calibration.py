@@ -28,7 +28,7 @@ from scipy import stats
 from tqdm import tqdm
 
 from dprk_launches import events, inference, launches, series, simulate
-from dprk_launches.analysis import headline, model, worlds
+from dprk_launches.analysis import headline, model, modeltest, worlds
 from dprk_launches.windows import event_positions, window_counts, window_days
 
 ALPHA, N_DRAWS, START = 0.05, 1000, "2006-01-01"
@@ -110,7 +110,7 @@ def one(task: tuple[str, int], ctx: worlds.Context | None = None) -> list[float]
     covered = np.nan
     if world.effect > 1 and world.unit == "launch_days":
         with np.errstate(all="ignore"):
-            gap = model.profile_gap(
+            gap = modeltest.profile_gap(
                 model.launch_days(daily), r.alt_fit, float(np.log(world.effect))
             )
         covered = float(gap <= stats.chi2.ppf(0.95, 1))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dprk_launches.analysis import model
+from dprk_launches.analysis import model, modeltest
 from dprk_launches.windows import union_window_mask
 
 CALENDAR = pd.date_range("2008-01-01", "2023-12-31", freq="D", name="date_local")
@@ -115,7 +115,7 @@ def test_compiled_likelihood_matches_numpy_reference(
 
 def test_recovers_effect_self_excitation_and_background(simulated) -> None:
     daily, truth = simulated
-    result = model.model_test(daily, EVENT_POS, WINDOW)
+    result = modeltest.model_test(daily, EVENT_POS, WINDOW)
     lo, hi = result.ci
     assert lo < TRUE_EFFECT < hi
     assert abs(np.log(result.rate_ratio) - np.log(TRUE_EFFECT)) < 0.35
@@ -133,7 +133,7 @@ def test_no_effect_gives_interval_around_one() -> None:
     truth = _truth(np.zeros(len(CALENDAR)))
     y = model.simulate(truth, np.random.default_rng(9))
     daily = pd.DataFrame({"launch_days": y.astype(int), "missiles": y.astype(int)}, index=CALENDAR)
-    result = model.model_test(daily, EVENT_POS, WINDOW)
+    result = modeltest.model_test(daily, EVENT_POS, WINDOW)
     assert result.ci[0] < 1 < result.ci[1]
     assert result.p_value > 0.01
 
@@ -149,7 +149,7 @@ def test_year_swings_are_background_not_self_excitation() -> None:
 
 def test_null_is_nested_and_lr_non_negative(simulated) -> None:
     daily, _ = simulated
-    result = model.model_test(daily, EVENT_POS[:5], WINDOW, interval=False)
+    result = modeltest.model_test(daily, EVENT_POS[:5], WINDOW, interval=False)
     assert result.lr >= 0
     assert result.alt.objective <= result.null.objective + 1e-9
     assert np.isnan(result.ci[0])

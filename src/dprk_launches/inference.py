@@ -3,7 +3,7 @@
 - `headline_test` (analysis.headline): the intensity-model likelihood-ratio test of an event-window
   effect, with a profile-likelihood interval, beside the interval-jitter randomization test; `power`.
 - `fit_intensity` (analysis.fitcache: fitted once per launch calendar, cached on disk),
-  `branching_interval`, `model_test`, `IntensityFit` (analysis.model);
+  `IntensityFit` (analysis.model), `branching_interval`, `model_test` (analysis.modeltest);
   `shift_test` (analysis.shift).
 - Earlier tests kept for comparison: matched placebo dates `placebo_test`, `placebo_band`,
   `sensitivity_grid` (analysis.placebo) and the in-sample `conditional_test` (analysis.conditional).
@@ -15,12 +15,8 @@ from __future__ import annotations
 from .analysis.conditional import ConditionalResult, conditional_test, weighted_bernoulli_sf
 from .analysis.fitcache import fit_intensity
 from .analysis.headline import HeadlineResult, PowerResult, headline_test, power
-from .analysis.model import (
-    IntensityFit,
-    ModelTest,
-    branching_interval,
-    model_test,
-)
+from .analysis.model import IntensityFit
+from .analysis.modeltest import ModelTest, branching_interval, model_test
 from .analysis.multiplicity import adjust_pvalues, compare_categories, window_grid
 from .analysis.placebo import (
     MATCHINGS,

@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ..windows import event_positions, union_window_mask, window_counts
-from . import fitcache, model, shift
+from . import fitcache, model, modeltest, shift
 from .conditional import weighted_bernoulli_sf
 
 EventDates = pd.Series | pd.DatetimeIndex | pd.DataFrame
@@ -231,7 +231,7 @@ def headline_test(
         else None
     )
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        test = model.model_test(
+        test = modeltest.model_test(
             daily,
             pos,
             (a, b),
@@ -347,7 +347,7 @@ def power(
             null = fit
         else:
             null = fitcache.null_fit(y, pd.DatetimeIndex(daily.index), design)
-        info = model.efficient_information(null, y)
+        info = modeltest.efficient_information(null, y)
     if n_sims > 0:
         rng = np.random.default_rng(seed)
         table = {}
@@ -357,7 +357,7 @@ def power(
                 sim = model.simulate(null, rng, effect=e)
                 fake = daily.assign(launch_days=sim.astype(np.int64))
                 with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-                    hits += model.model_test(fake, pos, (a, b), interval=False).p_value <= alpha
+                    hits += modeltest.model_test(fake, pos, (a, b), interval=False).p_value <= alpha
             table[float(e)] = hits / n_sims
         method = f"simulation ({n_sims} refitted series per effect)"
     else:

@@ -1,0 +1,171 @@
+"""The event effect's likelihood-ratio test and the model's profile-likelihood intervals.
+
+`model_test` fits the launch-intensity model (`analysis.model`) with and without the event-window
+multiplier: the LR is chi-square with 1 df (two-sided) and the interval for exp(beta) inverts the
+profile likelihood; `alpha_interval` does the same for the branching ratio, and
+`efficient_information` gives the information on beta left after the other parameters (for power).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from ..hawkes import numerical_hessian
+from ..windows import union_window_mask
+from .model import (
+    ALPHA_MAX,
+    BETA_BOUNDS,
+    Design,
+    IntensityFit,
+    _bounds,
+    _minimise,
+    fit,
+    fit_at,
+    launch_days,
+    objective,
+    start_values,
+)
+
+
+def branching_interval(
+    daily: pd.DataFrame, fit_: IntensityFit, level: float = 0.95
+) -> tuple[float, float]:
+    """Profile-likelihood interval for the branching ratio of a fit made by `fit_intensity`."""
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return alpha_interval(launch_days(daily), fit_, level)
+
+
+@dataclass(frozen=True)
+class ModelTest:
+    """Likelihood-ratio test of an event-window effect and its profile-likelihood interval."""
+
+    null: IntensityFit
+    alt: IntensityFit
+    window: tuple[int, int]
+    n_events: int
+    observed: int
+    expected: float
+    lr: float
+    p_value: float
+    ci: tuple[float, float]
+
+    @property
+    def rate_ratio(self) -> float:
+        """Estimated intensity ratio on window days, exp(beta)."""
+        return float(np.exp(self.alt.beta))
+
+
+def profile_gap(y: np.ndarray, alt: IntensityFit, beta: float) -> float:
+    """Twice the drop of the penalised log-likelihood when beta is pinned (the LR for beta)."""
+    pinned = _minimise(y, alt.design, alt.x.copy(), beta)
+    return 2 * (pinned.fun - alt.objective)
+
+
+def _profile_interval(y: np.ndarray, alt: IntensityFit, level: float) -> tuple[float, float]:
+    """Profile-likelihood interval for exp(beta) (root finding on each side)."""
+    crit = stats.chi2.ppf(level, 1)
+    ends = []
+    for edge in BETA_BOUNDS:
+        if profile_gap(y, alt, edge) <= crit:
+            ends.append(edge)
+            continue
+        lo, hi = sorted((alt.beta, edge))
+        step = np.sign(edge - alt.beta)
+        near = alt.beta + step * 0.25
+        while abs(near - alt.beta) < abs(edge - alt.beta) and profile_gap(y, alt, near) <= crit:
+            near += step * 0.5
+        near = float(np.clip(near, *BETA_BOUNDS))
+        lo, hi = sorted((near - step * 0.5 if near != alt.beta else alt.beta, near))
+        lo, hi = max(lo, min(alt.beta, edge)), min(hi, max(alt.beta, edge))
+        ends.append(
+            optimize.brentq(lambda b: profile_gap(y, alt, b) - crit, lo, hi, xtol=1e-3)
+            if (profile_gap(y, alt, lo) - crit) * (profile_gap(y, alt, hi) - crit) < 0
+            else near
+        )
+    return float(np.exp(ends[0])), float(np.exp(ends[1]))
+
+
+def model_test(
+    daily: pd.DataFrame,
+    event_pos: np.ndarray,
+    window: tuple[int, int],
+    level: float = 0.95,
+    interval: bool = True,
+    null: IntensityFit | None = None,
+    converged: bool = False,
+) -> ModelTest:
+    """LR test and profile interval for the intensity ratio on days in [a, b] after the events.
+
+    `null` is a fit of the same calendar whose parameters start the null fit; with `converged` it is
+    already the null fit of these launch days (a cached one) and is used as it is.
+    """
+    index = pd.DatetimeIndex(daily.index)
+    y = launch_days(daily)
+    mask = union_window_mask(len(y), np.asarray(event_pos), *window).astype(float)
+    design = Design.build(index, mask)
+    if null is None or len(null.x) != len(start_values(y, design)):
+        null = fit(y, design, beta=0.0)
+    elif converged:
+        null = fit_at(y, design, null.x)
+    else:
+        null = fit(y, design, beta=0.0, x0=null.x)
+    alt = fit(y, design, beta=None, x0=null.x, multistart=False)
+    pinned = alt.x.copy()
+    pinned[-1] = 0.0
+    again = _minimise(y, null.design, pinned, 0.0)
+    if again.fun < null.objective:  # the alternative found a better basin: the null must use it too
+        null = IntensityFit(again.x, null.design, float(again.fun), null.n_days, null.n_launch_days)
+    if alt.objective > null.objective:  # the null is nested: never report a worse optimum
+        alt = IntensityFit(
+            null.x.copy(), null.design, null.objective, null.n_days, null.n_launch_days
+        )
+    lr = max(2 * (null.objective - alt.objective), 0.0)
+    days = mask > 0
+    probs = -np.expm1(-null.intensity(y))
+    ci = _profile_interval(y, alt, level) if interval else (np.nan, np.nan)
+    return ModelTest(
+        null=null,
+        alt=alt,
+        window=tuple(window),
+        n_events=len(event_pos),
+        observed=int(y[days].sum()),
+        expected=float(probs[days].sum()),
+        lr=float(lr),
+        p_value=float(stats.chi2.sf(lr, 1)),
+        ci=ci,
+    )
+
+
+def alpha_interval(y: np.ndarray, fit_: IntensityFit, level: float = 0.95) -> tuple[float, float]:
+    """Profile-likelihood interval for the branching ratio alpha (other parameters re-fitted)."""
+    crit = stats.chi2.ppf(level, 1)
+    beta = fit_.beta if fit_.design.window.any() else 0.0
+
+    def gap(a: float) -> float:
+        """Twice the drop of the penalised log-likelihood with alpha pinned at a, minus the cut-off."""
+        x0 = fit_.x.copy()
+        return 2 * (_minimise(y, fit_.design, x0, beta, alpha=a).fun - fit_.objective) - crit
+
+    ends = []
+    for edge in (0.0, ALPHA_MAX):
+        if gap(edge) <= 0:
+            ends.append(edge)
+        else:
+            lo, hi = sorted((fit_.alpha, edge))
+            ends.append(float(optimize.brentq(gap, lo, hi, xtol=1e-3)))
+    return ends[0], ends[1]
+
+
+def efficient_information(fit_: IntensityFit, y: np.ndarray) -> float:
+    """Fisher information for beta after profiling out the other parameters (inverse Hessian entry)."""
+    x = fit_.x
+    hess = numerical_hessian(lambda v: objective(v, y, fit_.design)[1], x)
+    free = np.ones(len(x), dtype=bool)
+    lo, hi = np.array(_bounds(fit_.design, None)).T
+    free[:-1] &= (x[:-1] > lo[:-1] + 1e-8) & (x[:-1] < hi[:-1] - 1e-8)
+    sub = hess[np.ix_(free, free)]
+    return float(1 / np.linalg.pinv(sub)[-1, -1])
