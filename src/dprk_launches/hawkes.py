@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, signal, stats
 
+from .kernels import simulate_days
 from .series import era_of
 
 OMEGA = 2 * np.pi / 365.25
@@ -314,18 +315,14 @@ def simulate_hawkes(
     era_names: tuple[str, ...],
     rng: np.random.Generator,
 ) -> np.ndarray:
-    """Simulate 0/1 launch days on a calendar from the model (the only per-day loop in the package)."""
+    """Simulate 0/1 launch days on a calendar from the model (the compiled day loop of the intensity model)."""
     design = Design.from_index(index, era_names)
     base = design.background(log_mu, season)
-    uniform = rng.random(len(index))
-    threshold = -np.log1p(-uniform)
-    out = np.zeros(len(index), dtype=np.int64)
-    excite, gain = 0.0, alpha * (1 - kappa)
-    for t in range(len(index)):
-        hit = base[t] + excite > threshold[t]
-        out[t] = hit
-        excite = kappa * excite + gain * hit
-    return out
+    threshold = -np.log1p(-rng.random(len(index)))
+    ones = np.ones(len(index))
+    flat = np.ones(2)
+    days = simulate_days(base, ones, flat, flat, flat, threshold, alpha, kappa)
+    return days.astype(np.int64)
 
 
 def time_rescaling_ks(

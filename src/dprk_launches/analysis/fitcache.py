@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import config
-from . import kernels, model
+from .. import config, kernels
+from . import model
 
 CACHE_ENV = "DPRK_FIT_CACHE"
 _MEMORY: dict[str, np.ndarray] = {}

@@ -18,7 +18,7 @@ launch day: 1-3, 4-7, 8-14, 15-30, 31-90, more; the last is the reference) and d
 the last 30 and 90 days were (a_t = log(1 + launch days in each)), all ridge-penalised: the post-launch
 hazard need not follow one exponential kernel, so an event placed just after launches, or inside a
 campaign, cannot stand in for a misfitting kernel. Fit by penalised maximum likelihood (L-BFGS-B,
-analytic gradient; the day loop is compiled in `analysis.kernels`). The event effect exp(beta) is the
+analytic gradient; the day loop is compiled in `kernels`). The event effect exp(beta) is the
 intensity ratio on window days; its test and interval are in `analysis.modeltest`.
 """
 
@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from .. import kernels
 from ..hawkes import excitation
 from ..series import era_of
-from . import kernels
 
 OMEGA = 2 * np.pi / 365.25
 N_HARMONICS = 2

@@ -1,4 +1,4 @@
-"""Compiled day loops of the launch-intensity model: the likelihood with its gradient, and simulation.
+"""Compiled day loops of the self-exciting launch models: the likelihood with its gradient, and simulation.
 
 Both loops visit every day once and carry the self-excitation as a running state, so numba compiles
 them to one pass over memory (the numpy version made a dozen passes and two filters per evaluation,
