@@ -99,3 +99,39 @@ def test_suite_build_floor_notebooks_are_discovered_python3_notebooks(tmp_path: 
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert any("parameters" in c.metadata.get("tags", []) for c in code)
         assert suite_build.FLOOR_IMPORTS in [c.source for c in code]
+
+
+def test_lr_scale_is_the_committed_bartlett_factor_and_the_test_uses_it(monkeypatch) -> None:
+    from scipy import stats
+
+    from dprk_launches.analysis import modeltest
+
+    committed = json.loads(
+        (config.PROJECT_ROOT / "benchmarks" / "results" / "bartlett.json").read_text()
+    )
+    assert modeltest.LR_SCALE == committed["bartlett_factor"] >= 1.0
+    assert committed["n_sims"] >= 300 and len(committed["worlds"]) >= 10
+    monkeypatch.setattr(modeltest, "LR_SCALE", 1.25)
+    assert modeltest.lr_p_value(1.25 * 3.841459) == pytest.approx(0.05, abs=1e-6)
+    assert modeltest.critical_value(0.95) == pytest.approx(1.25 * stats.chi2.ppf(0.95, 1))
+
+
+def test_bartlett_script_prints_and_writes_one_json_object(mirror, tmp_path: Path) -> None:
+    target = tmp_path / "bartlett.json"
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(config.PROJECT_ROOT / "benchmarks" / "bartlett.py"),
+            "--n-sims",
+            "2",
+            "--out",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result = json.loads(out.stdout)
+    assert json.loads(target.read_text()) == result
+    assert result["bartlett_factor"] >= 1.0 and "null" in result["worlds"]
+    assert all(v["mean_lr"] >= 0 for v in result["worlds"].values())

@@ -312,9 +312,13 @@ class PowerResult:
 
 
 def _power_at(effect: float, info: float, alpha: float) -> float:
-    """Power of the two-sided LR test: non-central chi-square with the information scaled by the effect."""
+    """Power of the two-sided LR test: non-central chi-square with the information scaled by the effect.
+
+    The test refers LR / LR_SCALE to chi-square (`modeltest`), so the non-centrality shrinks by the
+    same Bartlett factor.
+    """
     crit = stats.chi2.ppf(1 - alpha, 1)
-    nc = np.log(effect) ** 2 * info * max(effect, 1.0)
+    nc = np.log(effect) ** 2 * info * max(effect, 1.0) / modeltest.LR_SCALE
     return float(stats.ncx2.sf(crit, 1, nc)) if nc > 0 else alpha
 
 
