@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from tqdm import tqdm
 
 from dprk_launches import events, inference, launches, series, simulate
@@ -113,7 +112,7 @@ def one(task: tuple[str, int], ctx: worlds.Context | None = None) -> list[float]
             gap = modeltest.profile_gap(
                 model.launch_days(daily), r.alt_fit, float(np.log(world.effect))
             )
-        covered = float(gap <= stats.chi2.ppf(0.95, 1))
+        covered = float(gap <= modeltest.critical_value(0.95))
     return [r.p_value, r.p_randomization, naive, covered]
 
 
@@ -208,6 +207,7 @@ def run(
                 "n_un_events": int(len(ctx.un_pos)),
                 "n_us_events": int(len(ctx.us_pos)),
                 "randomization_draws": N_DRAWS,
+                "lr_scale": modeltest.LR_SCALE,
                 "flexible_branching_ratio": round(ctx.flexible.alpha, 3),
                 "hawkes_branching_ratio": round(ctx.hawkes.alpha, 3),
                 "hawkes_branching_ratio_upper": round(ctx.hawkes.alpha_interval[1], 3),
