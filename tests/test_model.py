@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import optimize
 
 from dprk_launches.analysis import model, modeltest
 from dprk_launches.windows import union_window_mask
@@ -202,3 +203,19 @@ def test_extend_carries_the_fit_forward_unchanged(simulated) -> None:
     assert np.all(later_mu[e - 1 :] == mu[e - 1])
     with pytest.raises(ValueError, match="first day"):
         model.extend(fitted, CALENDAR[1:])
+
+
+def test_profile_interval_matches_brute_force_root_finding(simulated) -> None:
+    daily, _ = simulated
+    y = model.launch_days(daily)
+    with np.errstate(all="ignore"):
+        result = modeltest.model_test(daily, EVENT_POS, WINDOW, interval=True)
+        crit = modeltest.critical_value(0.95)
+        alt = result.alt
+        for end, far in zip(np.log(result.ci), (alt.beta - 3, alt.beta + 3), strict=True):
+            reference = optimize.brentq(
+                lambda b: modeltest.profile_gap(y, alt, b) - crit,
+                *sorted((alt.beta, far)),
+                xtol=1e-6,
+            )
+            assert end == pytest.approx(reference, abs=2e-3)
