@@ -83,8 +83,45 @@ def tests_side_by_side(result: HeadlineResult, by_missiles: HeadlineResult) -> p
     return pd.DataFrame(rows, index=TEST_COLUMNS).T
 
 
-def robustness_variants(chosen: pd.DataFrame, study_start: str, n_draws: int) -> pd.DataFrame:
-    """The headline test across unit, clock, data version and window, with Holm across the variants."""
+CALIBRATED_COLUMN = "type-I in calibration (same window)"
+
+
+def calibrated_type1(window: tuple[int, int], unit: str, calibration: dict | None) -> float:
+    """Worst headline type-I error over the calibration's null worlds with this window and unit (NaN: none)."""
+    rates = [
+        w["reject_headline"]
+        for w in (calibration or {}).get("worlds", {}).values()
+        if w["effect"] == 1.0 and w["unit"] == unit and tuple(w["window"]) == tuple(window)
+    ]
+    return max(rates) if rates else float("nan")
+
+
+def robustness_verdict(table: pd.DataFrame, target: float = 0.07) -> str:
+    """How many variants survive Holm, naming those whose window calibration shows is not to be trusted."""
+    adjusted = table["p (Holm across variants)"]
+    survive = table[adjusted <= 0.05]
+    if survive.empty:
+        return "no variant survives the adjustment for looking at all of them"
+    text = f"{len(survive)} of {len(table)} variants stay below 5% after adjustment"
+    if CALIBRATED_COLUMN in table:
+        fooled = survive[survive[CALIBRATED_COLUMN] > target]
+        if len(fooled):
+            names = "; ".join(
+                f"{name}, whose test rejected a true null {rate:.0%} of the time in calibration"
+                for name, rate in fooled[CALIBRATED_COLUMN].items()
+            )
+            text += f" ({names}: not evidence)"
+    return text
+
+
+def robustness_variants(
+    chosen: pd.DataFrame, study_start: str, n_draws: int, calibration: dict | None = None
+) -> pd.DataFrame:
+    """The headline test across unit, clock, data version and window, with Holm across the variants.
+
+    With `calibration` (the committed calibration JSON) each variant also shows the worst type-I error
+    of the calibration worlds that used its window (NaN where none did).
+    """
     missiles = launches.load_missiles("nagix")
     nagix_days = launches.launches_from_missiles(missiles)
     utc_days = launches.launches_from_missiles(launches.on_utc_clock(missiles))
@@ -111,6 +148,8 @@ def robustness_variants(chosen: pd.DataFrame, study_start: str, n_draws: int) ->
             r = headline_test(daily, chosen, window, n_draws=n_draws, unit=unit)
             row = r.to_frame().iloc[0][list(VARIANT_COLUMNS)].rename(VARIANT_COLUMNS)
             rows.append({"variant": name, **row.to_dict()})
+            if calibration is not None:
+                rows[-1][CALIBRATED_COLUMN] = calibrated_type1(window, unit, calibration)
     table = pd.DataFrame(rows).set_index("variant")
     table["p (Holm across variants)"] = adjust_pvalues(table["p"])["p_holm"]
     return table

@@ -9,7 +9,8 @@ no self-excitation), `year_tempo` (each year at its real launch-day rate, indepe
 `month_season` (year tempo times the real month-of-year profile, sharper than two harmonics).
 Placements: the real UN resolution or US designation dates, reverse-causal dates 1-3 days after
 simulated launches, clumps of 3 events within 5 days (random or after launches), dates that recur
-every year, and the single January 2022 event.
+every year, and the single January 2022 event. `long_window` asks the year-tempo question with a
+60-day window (04's longest variant), whose windows cover most days of the years with events.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ WORLDS: dict[str, World] = {
     "single": World("flexible", "single"),
     "window_day0": World("hawkes", "reverse", window=(0, 30)),
     "window_pm3": World("flexible", "un", window=(-3, 3)),
+    "long_window": World("year_tempo", "us", window=(1, 60)),
     "missiles": World("flexible", "un", unit="missiles"),
     "power_2x": World("flexible", "un", effect=2.0),
     "power_3x": World("flexible", "un", effect=3.0),
@@ -200,6 +202,7 @@ DESCRIPTIONS: dict[str, str] = {
     "single": "one event (13 Jan 2022, Pyongyang)",
     "window_day0": "window [0, 30]; reverse-causal events, strong self-excitation",
     "window_pm3": "window [−3, 3]; the real UN resolution dates",
+    "long_window": "window [1, 60]; each year at its real launch-day rate, real US designation dates (the windows cover most of 2017–2024)",
     "missiles": "missiles unit, real salvo sizes resampled (overdispersed); the real UN resolution dates",
     "power_2x": "intensity doubled in days 1–30 after the real UN resolution dates",
     "power_3x": "intensity tripled in days 1–30 after the real UN resolution dates",
