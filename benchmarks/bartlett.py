@@ -14,16 +14,13 @@ import argparse
 import json
 import sys
 import time
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import calibration
 import numpy as np
-import pandas as pd
 from tqdm import tqdm
 
-from dprk_launches import inference
 from dprk_launches.analysis import worlds
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bartlett.json"
@@ -41,23 +38,10 @@ def null_worlds() -> tuple[str, ...]:
 def one_lr(task: tuple[str, int]) -> float:
     """The headline LR of one simulated null series (NaN when its headline is not the LR)."""
     name, seed = task
-    ctx = calibration._CTX
-    world = worlds.WORLDS[name]
-    y = worlds.generate(ctx, world, seed)
-    pos = worlds.place(ctx, world, y, seed)
-    if y.sum() < 5 or len(pos) == 0:
+    found = calibration.simulated(calibration._CTX, name, seed)
+    if found is None:
         return np.nan
-    daily = pd.DataFrame({"launch_days": y.astype(np.int64)}, index=ctx.daily.index)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        r = inference.headline_test(
-            daily,
-            daily.index[pos],
-            world.window,
-            n_draws=10,
-            interval=False,
-            warm_start=ctx.flexible,
-        )
+    r = calibration.simulated_headline(calibration._CTX, name, *found, seed, n_draws=10)
     if r.method != LR_METHOD:
         return np.nan
     return max(2 * (r.fit.objective - r.alt_fit.objective), 0.0)

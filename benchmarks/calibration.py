@@ -73,13 +73,13 @@ def _init(ctx: worlds.Context) -> None:
     _CTX = ctx
 
 
-def one(task: tuple[str, int], ctx: worlds.Context | None = None) -> list[float]:
-    """Headline, randomization and naive p-values (and coverage in the 2x world) for one series."""
-    name, seed = task
-    ctx = ctx or _CTX
+def simulated(ctx: worlds.Context, name: str, seed: int) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """One world's simulated daily calendar (launch days and missiles) and event positions (None: too quiet)."""
     world = worlds.WORLDS[name]
     y = worlds.generate(ctx, world, seed)
     pos = worlds.place(ctx, world, y, seed)
+    if y.sum() < 5 or len(pos) == 0:
+        return None
     daily = pd.DataFrame(
         {
             "launch_days": y.astype(np.int64),
@@ -87,20 +87,38 @@ def one(task: tuple[str, int], ctx: worlds.Context | None = None) -> list[float]
         },
         index=ctx.daily.index,
     )
-    if y.sum() < 5 or len(pos) == 0:
-        return [np.nan, np.nan, np.nan, np.nan]
+    return daily, pos
+
+
+def simulated_headline(
+    ctx: worlds.Context, name: str, daily: pd.DataFrame, pos: np.ndarray, seed: int, n_draws: int
+) -> inference.HeadlineResult:
+    """The headline test of a simulated series, as the reports call it (without the profile interval)."""
+    world = worlds.WORLDS[name]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        r = inference.headline_test(
+        return inference.headline_test(
             daily,
             daily.index[pos],
             world.window,
             seed=seed,
-            n_draws=N_DRAWS,
+            n_draws=n_draws,
             unit=world.unit,
             interval=False,
             warm_start=ctx.flexible,
         )
+
+
+def one(task: tuple[str, int], ctx: worlds.Context | None = None) -> list[float]:
+    """Headline, randomization and naive p-values (and coverage in the 2x world) for one series."""
+    name, seed = task
+    ctx = ctx or _CTX
+    world = worlds.WORLDS[name]
+    series_ = simulated(ctx, name, seed)
+    if series_ is None:
+        return [np.nan, np.nan, np.nan, np.nan]
+    daily, pos = series_
+    r = simulated_headline(ctx, name, daily, pos, seed, N_DRAWS)
     counts = daily[world.unit].to_numpy()
     a, b = world.window
     observed = window_counts(counts, pos, a, b).sum()
