@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import sys
 import warnings
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dprk_launches import config, inference
-from dprk_launches.analysis import model, shift
+from dprk_launches.analysis import headline, model, shift
 from dprk_launches.windows import union_window_mask
 
 CALENDAR = pd.date_range("2009-01-01", "2022-12-31", freq="D", name="date_local")
@@ -202,3 +203,36 @@ def test_pre_window_is_described_over_the_span_asked_for(without_effect: pd.Data
     assert "[-60, -1]" in longer.summary()
     with pytest.raises(ValueError, match="pre-window"):
         inference.headline_test(without_effect, dates, (1, 30), pre_window=(-5, 3))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    starts=st.lists(st.integers(0, len(CALENDAR) - 1), min_size=1, max_size=30),
+    length=st.integers(1, 120),
+)
+def test_year_share_matches_a_brute_force_between_year_variance(
+    starts: list[int], length: int
+) -> None:
+    pos = np.array(sorted(set(starts)))
+    w = union_window_mask(len(CALENDAR), pos, 1, length).astype(float)
+    years = CALENDAR.year.to_numpy()
+    between = sum(
+        (years == y).sum() * (w[years == y].mean() - w.mean()) ** 2 for y in np.unique(years)
+    ) / len(w)
+    expected = between / w.var() if w.var() > 0 else 0.0
+    got = headline.year_share(CALENDAR, pos, (1, length))
+    assert got == pytest.approx(expected, abs=1e-9) and 0 <= got <= 1 + 1e-12
+
+
+def test_windows_that_fill_their_years_are_flagged_and_not_read_as_evidence(
+    with_effect: pd.DataFrame,
+) -> None:
+    busy = CALENDAR[(CALENDAR.year % 3 == 0) & (CALENDAR.day % 20 == 1)]
+    with pytest.warns(UserWarning, match="between calendar years"):
+        r = inference.headline_test(with_effect, busy, (1, 30), n_draws=200, interval=False)
+    assert r.year_share > headline.YEAR_SHARE_CAUTION and r.confounded_by_year
+    assert "Caution" in r.summary() and r.to_frame()["year_share"].iloc[0] == r.year_share
+    significant = dataclasses.replace(r, p_value=0.001)
+    assert "not evidence" in significant.headline("Busy years")
+    plain = inference.headline_test(with_effect, EVENTS, (1, 30), n_draws=200, interval=False)
+    assert not plain.confounded_by_year and "Caution" not in plain.summary()

@@ -29,6 +29,19 @@ UNITS = ("launch_days", "missiles")
 LEVEL = 0.95
 PRE_WINDOW = (-30, -1)
 SMALL_EXPECTED = 3.0
+# Above this share of the window indicator's variance lying between calendar years, the LR test is
+# fooled by year-to-year tempo: in calibration the US designation dates at [1, 30] (share 0.41) kept
+# type-I at 0.067, at [1, 60] (`long_window`, share 0.64) it rose to 0.089.
+YEAR_SHARE_CAUTION = 0.5
+
+
+def year_share(index: pd.DatetimeIndex, pos: np.ndarray, window: tuple[int, int]) -> float:
+    """Share of the variance of the 0/1 window indicator that lies between calendar years (0 to 1)."""
+    w = union_window_mask(len(index), pos, *window).astype(float)
+    if w.var() == 0:
+        return 0.0
+    share = pd.Series(w).groupby(np.asarray(index.year)).transform("mean").to_numpy()
+    return float(share.var() / w.var())
 
 
 def usable_positions(
@@ -84,6 +97,7 @@ class HeadlineResult:
     naive_expected: float
     naive_p_value: float
     pre_window: tuple[int, int] = PRE_WINDOW
+    year_share: float = 0.0
     fit: model.IntensityFit | None = field(default=None, repr=False, compare=False)
     alt_fit: model.IntensityFit | None = field(default=None, repr=False, compare=False)
 
@@ -99,7 +113,22 @@ class HeadlineResult:
             f"{self.p_value:.3f} ({self.direction}; {self.method}).\n"
             f"Interval-jitter randomization p = {self.p_randomization:.3f}. Before the events, days "
             f"{list(self.pre_window)}: observed {self.observed_pre:.0f}, expected {self.expected_pre:.1f} "
-            f"(descriptive, not a test)."
+            f"(descriptive, not a test).{self.caution()}"
+        )
+
+    @property
+    def confounded_by_year(self) -> bool:
+        """The likelihood-ratio headline, with windows that mostly tell one calendar year from another."""
+        return self.method.endswith("likelihood ratio") and self.year_share > YEAR_SHARE_CAUTION
+
+    def caution(self) -> str:
+        """A sentence when the windows cover most of their years (else ''), for summaries."""
+        if not self.confounded_by_year:
+            return ""
+        return (
+            f"\nCaution: {self.year_share:.0%} of the variation in which days are window days lies "
+            "between calendar years, a design in which calibration shows the likelihood-ratio test "
+            "is fooled by year-to-year tempo; read the randomization p."
         )
 
     def headline(self, label: str, level: float = 0.05) -> str:
@@ -114,7 +143,12 @@ class HeadlineResult:
             f"events against {self.expected:.1f} expected from the launches before them — rate ratio "
             f"{self.rate_ratio:.2f} (95% CI {lo:.2f}–{hi:.2f}), p = {_fmt_p(self.p_value)}."
         )
-        if self.p_value <= level:
+        if self.p_value <= level and self.confounded_by_year:
+            verdict = (
+                "The windows cover most of the days of their years, where calibration shows this test "
+                "is fooled by year-to-year tempo: not evidence of an effect."
+            )
+        elif self.p_value <= level:
             verdict = f"Launches were {'more' if self.direction == 'more' else 'less'} frequent after these events than their history predicts (timing, not proof of cause)."
         else:
             verdict = "Not distinguishable at the 5% level from what the launch history predicts."
@@ -140,6 +174,7 @@ class HeadlineResult:
                 "branching_ratio",
                 "naive_expected",
                 "naive_p_value",
+                "year_share",
             )
         }
         row["window"] = f"[{self.window[0]}, {self.window[1]}]"
@@ -242,6 +277,14 @@ def headline_test(
         )
         rand = shift.shift_test(daily, pos, (a, b), test.alt, unit, n_draws, seed)
         observed_pre, expected_pre = _pre_window(daily, pos, test.null, unit, (pre_a, pre_b))
+    share = year_share(index, pos, (a, b))
+    if unit == "launch_days" and share > YEAR_SHARE_CAUTION:
+        warnings.warn(
+            f"{share:.0%} of the variation in which days are window days lies between calendar "
+            "years: the likelihood-ratio test is not calibrated for such designs (read the "
+            "randomization p)",
+            stacklevel=2,
+        )
     counts = daily[unit].to_numpy()
     naive_expected = float(counts.mean() * union_window_mask(len(counts), pos, a, b).sum())
     naive_observed = float(counts[union_window_mask(len(counts), pos, a, b)].sum())
@@ -286,6 +329,7 @@ def headline_test(
         naive_expected=naive_expected,
         naive_p_value=naive_p(naive_observed, naive_expected),
         pre_window=(pre_a, pre_b),
+        year_share=share,
         fit=test.null,
         alt_fit=test.alt,
     )
