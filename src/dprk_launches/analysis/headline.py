@@ -277,17 +277,10 @@ def headline_test(
         )
         rand = shift.shift_test(daily, pos, (a, b), test.alt, unit, n_draws, seed)
         observed_pre, expected_pre = _pre_window(daily, pos, test.null, unit, (pre_a, pre_b))
-    share = year_share(index, pos, (a, b))
-    if unit == "launch_days" and share > YEAR_SHARE_CAUTION:
-        warnings.warn(
-            f"{share:.0%} of the variation in which days are window days lies between calendar "
-            "years: the likelihood-ratio test is not calibrated for such designs (read the "
-            "randomization p)",
-            stacklevel=2,
-        )
     counts = daily[unit].to_numpy()
-    naive_expected = float(counts.mean() * union_window_mask(len(counts), pos, a, b).sum())
-    naive_observed = float(counts[union_window_mask(len(counts), pos, a, b)].sum())
+    in_window = union_window_mask(len(counts), pos, a, b)
+    naive_expected = float(counts.mean() * in_window.sum())
+    naive_observed = float(counts[in_window].sum())
     if unit == "launch_days" and test.expected < SMALL_EXPECTED:
         ratio, ci, method = test.rate_ratio, test.ci, "intensity model, exact window count"
         p = exact_window_p(daily, pos, (a, b), test.null)
@@ -309,7 +302,7 @@ def headline_test(
             rand.observed / hi_q if hi_q > 0 else np.inf,
         )
         method, observed, expected = "interval-jitter randomization", rand.observed, rand.expected
-    return HeadlineResult(
+    result = HeadlineResult(
         unit=unit,
         window=(a, b),
         n_events=len(pos),
@@ -329,10 +322,13 @@ def headline_test(
         naive_expected=naive_expected,
         naive_p_value=naive_p(naive_observed, naive_expected),
         pre_window=(pre_a, pre_b),
-        year_share=share,
+        year_share=year_share(index, pos, (a, b)),
         fit=test.null,
         alt_fit=test.alt,
     )
+    if result.confounded_by_year:
+        warnings.warn(result.caution().strip(), stacklevel=2)
+    return result
 
 
 @dataclass(frozen=True)
