@@ -191,10 +191,7 @@ def launch_free_chances(daily: pd.DataFrame, event_local: pd.Timestamp, horizon:
     """Model chance of a launch day within d days of the event, d = 1..horizon (launch-free path after it)."""
     fit = fit_up_to(daily, event_local)
     pos = daily.index.get_loc(event_local)
-    path = model.launch_days(daily)
-    path[pos + 1 :] = 0.0
-    lam = fit.intensity(path)[pos + 1 : pos + 1 + horizon]
-    return -np.expm1(-np.cumsum(lam))
+    return fit.launch_free_chances(model.launch_days(daily), pos, horizon)
 
 
 def model_chances(

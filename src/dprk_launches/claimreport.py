@@ -138,7 +138,7 @@ def chance_text(result: ClaimResult, curve: pd.DataFrame) -> str:
     week, month = min(7, at.index.max()), min(HORIZON, at.index.max())
     n, flat = flat_chance(result)
     _, daily = claim.launch_data()
-    fit = claim.fit_up_to(daily, pd.Timestamp(result.event_local_date))
+    known = int((daily.loc[: pd.Timestamp(result.event_local_date), "launch_days"] > 0).sum())
     recent = ", ".join(result.launch_dates_before_30) or "none"
     return (
         f"Given the launches up to the event, a launch day within {plural(result.within, 'day')} had "
@@ -148,7 +148,7 @@ def chance_text(result: ClaimResult, curve: pd.DataFrame) -> str:
         f"{fmt_chance(flat)}; the model, which also weighs the recent launches "
         f"({result.launch_days_before_30} in the {PRE_DAYS} days before: {recent}), the days since the "
         f"last one, the season and the era, puts it {_compared(result.prob_launch_within, flat)}.\n\n"
-        f"*Caveat.* The model is fitted to the {fit.n_launch_days} launch days from "
+        f"*Caveat.* The model is fitted to the {known} launch days from "
         f"{result.data_start} up to the event's Pyongyang day only — what was known then — and its "
         "levels are carried forward: a year that turned busy later does not raise the chance. The "
         "headline test beside it uses the whole record."

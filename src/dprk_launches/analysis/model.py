@@ -138,6 +138,11 @@ def _sizes(design: Design) -> tuple[int, int, int]:
     return design.n_eras, design.n_years, 2 * N_HARMONICS + N_RECENCY + N_ACTIVITY
 
 
+def n_params(design: Design) -> int:
+    """Length of the parameter vector for a design."""
+    return sum(_sizes(design)) + 3
+
+
 def _unpack(x: np.ndarray, design: Design) -> tuple[np.ndarray, ...]:
     """Split x into (mu, r, season, alpha, kappa, beta)."""
     e, q, s = _sizes(design)
@@ -292,11 +297,11 @@ class IntensityFit:
         mult = multiplier(self.x, self.design.with_launches(y))
         return mult * (self.background() + self.alpha * g)
 
-    def prob_launch_within(self, y: np.ndarray, pos: int, horizon: int) -> float:
-        """P(at least one launch day in days pos+1 .. pos+horizon), given the launch days up to pos.
+    def launch_free_chances(self, y: np.ndarray, pos: int, horizon: int) -> np.ndarray:
+        """P(at least one launch day in days pos+1 .. pos+d) for d = 1..horizon, given launches up to pos.
 
         Exact under the model: until the first launch the path has no launch, so the chance of none
-        is exp(-sum of the intensities along that launch-free path).
+        within d days is exp(-sum of the intensities along that launch-free path).
         """
         if horizon < 1:
             raise ValueError("horizon must be at least 1 day")
@@ -307,7 +312,11 @@ class IntensityFit:
         path = np.array(y, dtype=float)
         path[pos + 1 :] = 0.0
         lam = self.intensity(path)[pos + 1 : pos + 1 + horizon]
-        return float(-np.expm1(-lam.sum()))
+        return -np.expm1(-np.cumsum(lam))
+
+    def prob_launch_within(self, y: np.ndarray, pos: int, horizon: int) -> float:
+        """P(at least one launch day in days pos+1 .. pos+horizon), given the launch days up to pos."""
+        return float(self.launch_free_chances(y, pos, horizon)[-1])
 
     def recency_multipliers(self) -> np.ndarray:
         """exp(gamma) per recency class, the reference class last (1.0)."""
