@@ -85,7 +85,7 @@ def null_fit(y: np.ndarray, index: pd.DatetimeIndex, design: model.Design) -> mo
     key = fit_key(y, index)
     folder = cache_dir()
     x = _load(key, folder)
-    if x is not None and len(x) == len(model.start_values(y, design)):
+    if x is not None and len(x) == model.n_params(design):
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             return model.fit_at(y, design, x)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
