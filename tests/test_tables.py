@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from dprk_launches.analysis import tables
+from dprk_launches.analysis import calibration_report, tables
 
 CALIBRATION = {
     "worlds": {
@@ -20,11 +20,11 @@ CALIBRATION = {
 
 
 def test_calibrated_type1_is_the_worst_null_world_with_the_same_window_and_unit() -> None:
-    assert tables.calibrated_type1((1, 30), "launch_days", CALIBRATION) == 0.06
-    assert tables.calibrated_type1((1, 60), "launch_days", CALIBRATION) == 0.11
-    assert tables.calibrated_type1((1, 30), "missiles", CALIBRATION) == 0.03
-    assert math.isnan(tables.calibrated_type1((1, 7), "launch_days", CALIBRATION))
-    assert math.isnan(tables.calibrated_type1((1, 30), "launch_days", None))
+    assert calibration_report.worst_type1(CALIBRATION, (1, 30), "launch_days") == 0.06
+    assert calibration_report.worst_type1(CALIBRATION, (1, 60), "launch_days") == 0.11
+    assert calibration_report.worst_type1(CALIBRATION, (1, 30), "missiles") == 0.03
+    assert math.isnan(calibration_report.worst_type1(CALIBRATION, (1, 7), "launch_days"))
+    assert math.isnan(calibration_report.worst_type1(None, (1, 30), "launch_days"))
 
 
 def _table(holm: list[float], type1: list[float]) -> pd.DataFrame:

@@ -23,6 +23,16 @@ def load(path: Path = RESULTS) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def worst_type1(result: dict | None, window: tuple[int, int], unit: str) -> float:
+    """Worst headline type-I error over the calibration's null worlds with this window and unit (NaN: none)."""
+    rates = [
+        w["reject_headline"]
+        for w in (result or {}).get("worlds", {}).values()
+        if w["effect"] == 1.0 and w["unit"] == unit and tuple(w["window"]) == tuple(window)
+    ]
+    return max(rates) if rates else float("nan")
+
+
 def table_markdown(result: dict) -> str:
     """Markdown table: per world the rejection rate of the headline, randomization and naive tests."""
     lines = [

@@ -7,6 +7,7 @@ import warnings
 import pandas as pd
 
 from .. import events, launches, series
+from .calibration_report import worst_type1
 from .headline import HeadlineResult, headline_test
 from .multiplicity import adjust_pvalues
 
@@ -86,16 +87,6 @@ def tests_side_by_side(result: HeadlineResult, by_missiles: HeadlineResult) -> p
 CALIBRATED_COLUMN = "type-I in calibration (same window)"
 
 
-def calibrated_type1(window: tuple[int, int], unit: str, calibration: dict | None) -> float:
-    """Worst headline type-I error over the calibration's null worlds with this window and unit (NaN: none)."""
-    rates = [
-        w["reject_headline"]
-        for w in (calibration or {}).get("worlds", {}).values()
-        if w["effect"] == 1.0 and w["unit"] == unit and tuple(w["window"]) == tuple(window)
-    ]
-    return max(rates) if rates else float("nan")
-
-
 def robustness_verdict(table: pd.DataFrame, target: float = 0.07) -> str:
     """How many variants survive Holm, naming those whose window calibration shows is not to be trusted."""
     adjusted = table["p (Holm across variants)"]
@@ -149,7 +140,7 @@ def robustness_variants(
             row = r.to_frame().iloc[0][list(VARIANT_COLUMNS)].rename(VARIANT_COLUMNS)
             rows.append({"variant": name, **row.to_dict()})
             if calibration is not None:
-                rows[-1][CALIBRATED_COLUMN] = calibrated_type1(window, unit, calibration)
+                rows[-1][CALIBRATED_COLUMN] = worst_type1(calibration, window, unit)
     table = pd.DataFrame(rows).set_index("variant")
     table["p (Holm across variants)"] = adjust_pvalues(table["p"])["p_holm"]
     return table
