@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 import nbformat
 
@@ -92,15 +93,8 @@ def run() -> dict:
     with tempfile.TemporaryDirectory(prefix="dprk-bench-") as tmp:
         root = Path(tmp)
         print(f"suite build: {n} reports", file=sys.stderr)
-        previous = os.environ.get(fitcache.CACHE_ENV)
-        os.environ[fitcache.CACHE_ENV] = str(root / "fits")
-        try:
+        with mock.patch.dict(os.environ, {fitcache.CACHE_ENV: str(root / "fits")}):
             suite, per_report = timed_build(None, root / "suite")
-        finally:
-            if previous is None:
-                os.environ.pop(fitcache.CACHE_ENV)
-            else:
-                os.environ[fitcache.CACHE_ENV] = previous
         write_floor_notebooks(root / "floor_notebooks", n)
         print(f"floor build: {n} notebooks", file=sys.stderr)
         floor, _ = timed_build(root / "floor_notebooks", root / "floor")
