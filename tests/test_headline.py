@@ -224,15 +224,51 @@ def test_year_share_matches_a_brute_force_between_year_variance(
     assert got == pytest.approx(expected, abs=1e-9) and 0 <= got <= 1 + 1e-12
 
 
-def test_windows_that_fill_their_years_are_flagged_and_not_read_as_evidence(
-    with_effect: pd.DataFrame,
-) -> None:
+def test_windows_that_fill_their_years_need_both_tests_to_reject(with_effect: pd.DataFrame) -> None:
     busy = CALENDAR[(CALENDAR.year % 3 == 0) & (CALENDAR.day % 20 == 1)]
-    with pytest.warns(UserWarning, match="between calendar years"):
-        r = inference.headline_test(with_effect, busy, (1, 30), n_draws=200, interval=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one event too near the calendar's end
+        r = inference.headline_test(with_effect, busy, (1, 30), n_draws=400)
     assert r.year_share > headline.YEAR_SHARE_CAUTION and r.confounded_by_year
+    assert r.method == headline.BOTH_METHOD
+    assert r.p_value == max(r.p_lr, r.p_randomization)
+    rand_lo, rand_hi = r.randomization.ratio_interval()
+    assert r.ci[0] <= rand_lo and r.ci[1] >= rand_hi and r.ci[0] <= r.rate_ratio <= r.ci[1]
     assert "Caution" in r.summary() and r.to_frame()["year_share"].iloc[0] == r.year_share
     significant = dataclasses.replace(r, p_value=0.001)
-    assert "not evidence" in significant.headline("Busy years")
+    assert "by both tests" in significant.headline("Busy years")
     plain = inference.headline_test(with_effect, EVENTS, (1, 30), n_draws=200, interval=False)
     assert not plain.confounded_by_year and "Caution" not in plain.summary()
+    assert plain.p_value == plain.p_lr
+
+
+def test_randomization_interval_inverts_its_test(with_effect: pd.DataFrame) -> None:
+    y = model.launch_days(with_effect)
+    pos = CALENDAR.get_indexer(EVENTS)
+    design = model.Design.build(CALENDAR, union_window_mask(len(y), pos, 1, 30).astype(float))
+    with np.errstate(all="ignore"):
+        alt = model.fit(y, design)
+    r = shift.shift_test(with_effect, pos, (1, 30), alt, n_draws=2000, seed=3)
+    assert r.p_at(1.0) == r.p_value
+    lo, hi = r.ratio_interval(0.95)
+    assert lo < 2.5 < hi  # the simulated effect
+    assert r.p_at(lo * 0.99) <= 0.05 < r.p_at(lo * 1.01)
+    assert r.p_at(hi * 1.01) <= 0.05 < r.p_at(hi * 0.99)
+
+
+def test_window_overlap_matches_a_brute_force_count() -> None:
+    rng = np.random.default_rng(0)
+    y = (rng.random(900) < 0.05).astype(int)
+    daily = pd.DataFrame({"launch_days": y, "missiles": y}, index=CALENDAR[:900])
+    design = model.Design.build(daily.index, np.zeros(900))
+    fit_ = model.IntensityFit(model.start_values(y.astype(float), design), design, 0.0, 900, 0)
+    pos = np.array([100, 104, 300, 520, 700])
+    r = shift.shift_test(daily, pos, (2, 20), fit_, n_draws=50, seed=1)
+    moves = shift.shift_draws(pos, (2, 20), 900, 50, 1, shift.recency_class(y.astype(float)))
+    forecast = shift.forecast_totals(fit_, y.astype(float), 19)
+    real = set().union(*(range(p + 2, p + 21) for p in pos))
+    brute = [
+        sum(forecast[q + 1] * len(real & set(range(q + 2, q + 21))) / 19 for q in pos + move)
+        for move in moves
+    ]
+    assert np.allclose(r.null_overlap, brute)

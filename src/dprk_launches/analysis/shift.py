@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..hawkes import excitation
-from ..windows import window_counts
+from ..windows import union_window_mask, window_counts
 from .model import ACTIVITY_WINDOWS, IntensityFit, days_since_last, launch_days, recency_of
 
 CLUMP_DAYS = 7
@@ -30,6 +30,7 @@ JITTER_DAYS = 90
 LOOKBACK = 30
 RECENCY_EDGES = (1, 2, 3, 4, 8, 31)
 MIN_CANDIDATES = 5
+RATIO_RANGE, RATIO_GRID = (np.exp(-6.0), np.exp(6.0)), 241
 
 
 def forecast_table(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarray:
@@ -90,11 +91,49 @@ class ShiftResult:
     null_excess: np.ndarray
     p_value: float
     direction: str
+    null_overlap: np.ndarray | None = None
 
     @property
     def rate_ratio(self) -> float:
         """Observed over expected."""
         return self.observed / self.expected if self.expected > 0 else float("inf")
+
+    def p_at(self, ratio: float) -> float:
+        """Two-sided p of the hypothesis that the real windows' rate is `ratio` times the forecast.
+
+        Under it the forecast of every window day inside the real windows is scaled by `ratio`: the
+        real windows lie wholly inside them, a shifted window by the share of its days they cover
+        (`null_overlap` holds each draw's forecast times that share). `p_at(1)` is `p_value`.
+        """
+        if self.null_overlap is None:
+            raise ValueError(
+                "this result was made without the window overlaps (shift_test makes them)"
+            )
+        scale = ratio - 1.0
+        return two_sided_p(
+            self.null_excess - scale * self.null_overlap, self.excess - scale * self.expected
+        )
+
+    def ratio_interval(self, level: float = 0.95) -> tuple[float, float]:
+        """The ratios that p_at does not reject at 1 - level (test inversion), within RATIO_RANGE."""
+        grid = np.exp(np.linspace(*np.log(RATIO_RANGE), RATIO_GRID))
+        kept = np.array([self.p_at(r) > 1 - level for r in grid])
+        if not kept.any():
+            return float("nan"), float("nan")
+        first, last = np.flatnonzero(kept)[[0, -1]]
+        lo = grid[0] if first == 0 else self._edge(grid[first - 1], grid[first], level)
+        hi = grid[-1] if last == len(grid) - 1 else self._edge(grid[last + 1], grid[last], level)
+        return float(lo), float(hi)
+
+    def _edge(self, out: float, kept: float, level: float) -> float:
+        """Bisection (on the log scale) between a rejected and a kept ratio."""
+        for _ in range(30):
+            mid = np.sqrt(out * kept)
+            if self.p_at(mid) > 1 - level:
+                kept = mid
+            else:
+                out = mid
+        return kept
 
 
 def two_sided_p(null: np.ndarray, observed: float) -> float:
@@ -188,7 +227,11 @@ def shift_test(
     forecast = scale * forecast_totals(null, y, b - a + 1)
 
     shift = shift_draws(pos, window, n, n_draws, seed, recency_class(y))
-    null_excess = window_excess(counts, forecast, pos[None, :] + shift, window).sum(axis=1)
+    placed = pos[None, :] + shift
+    null_excess = window_excess(counts, forecast, placed, window).sum(axis=1)
+    covered = np.concatenate([[0.0], np.cumsum(union_window_mask(n, pos, a, b))])
+    share = (covered[placed + b + 1] - covered[placed + a]) / (b - a + 1)
+    null_overlap = (forecast[placed + a - 1] * share).sum(axis=1)
     observed = float(window_counts(counts, pos, a, b).sum())
     expected = float(forecast[pos + a - 1].sum())
     obs_excess = observed - expected
@@ -208,4 +251,5 @@ def shift_test(
         else "fewer"
         if obs_excess < centre
         else "no difference",
+        null_overlap=null_overlap,
     )

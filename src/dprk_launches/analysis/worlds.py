@@ -10,11 +10,15 @@ no self-excitation), `year_tempo` (each year at its real launch-day rate, indepe
 Placements: the real UN resolution or US designation dates, reverse-causal dates 1-3 days after
 simulated launches, clumps of 3 events within 5 days (random or after launches), dates that recur
 every year, and the single January 2022 event. `long_window` asks the year-tempo question with a
-60-day window (04's longest variant), whose windows cover most days of the years with events.
+60-day window (04's longest variant), whose windows cover most days of the years with events, and
+`year_tempo_edge` with a 28-day window, just below the year share above which the headline needs
+both tests. Effect worlds multiply the intensity in their own windows (`power_2x`, `power_3x` on the
+UN dates, `us_2x` on the US dates, a design that needs both tests).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,10 +63,12 @@ WORLDS: dict[str, World] = {
     "single": World("flexible", "single"),
     "window_day0": World("hawkes", "reverse", window=(0, 30)),
     "window_pm3": World("flexible", "un", window=(-3, 3)),
+    "year_tempo_edge": World("year_tempo", "us", window=(1, 28)),
     "long_window": World("year_tempo", "us", window=(1, 60)),
     "missiles": World("flexible", "un", unit="missiles"),
     "power_2x": World("flexible", "un", effect=2.0),
     "power_3x": World("flexible", "un", effect=3.0),
+    "us_2x": World("flexible", "us", effect=2.0),
 }
 
 
@@ -91,6 +97,18 @@ def make_context(
     return Context(daily, un_pos, us_pos, flexible, params, sizes)
 
 
+def _effect_fit(ctx: Context, world: World) -> model.IntensityFit:
+    """The flexible fit with the world's own event windows marked (where its effect applies)."""
+    if world.effect == 1.0:
+        return ctx.flexible
+    fixed = {"un": ctx.un_pos, "us": ctx.us_pos}
+    if world.placement not in fixed:
+        raise ValueError(f"an effect world needs fixed event dates (un or us), not {world.placement!r}")
+    mask = union_window_mask(len(ctx.daily), fixed[world.placement], *world.window).astype(float)
+    design = dataclasses.replace(ctx.flexible.design, window=mask)
+    return dataclasses.replace(ctx.flexible, design=design)
+
+
 def _independent(daily: pd.DataFrame, rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Independent launch days at a given daily probability."""
     return (rng.random(len(daily)) < np.clip(rate, 0, 0.9)).astype(float)
@@ -107,7 +125,7 @@ def generate(ctx: Context, world: World, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     kind, daily = world.generator, ctx.daily
     if kind == "flexible":
-        return model.simulate(ctx.flexible, rng, effect=world.effect)
+        return model.simulate(_effect_fit(ctx, world), rng, effect=world.effect)
     if kind in ("hawkes", "upper", "upper_short"):
         params = ctx.hawkes
         if kind != "hawkes":
@@ -202,8 +220,10 @@ DESCRIPTIONS: dict[str, str] = {
     "single": "one event (13 Jan 2022, Pyongyang)",
     "window_day0": "window [0, 30]; reverse-causal events, strong self-excitation",
     "window_pm3": "window [−3, 3]; the real UN resolution dates",
+    "year_tempo_edge": "window [1, 28]: as year_tempo, with windows just below the year share at which the headline needs both tests",
     "long_window": "window [1, 60]; each year at its real launch-day rate, real US designation dates (the windows cover most of 2017–2024)",
     "missiles": "missiles unit, real salvo sizes resampled (overdispersed); the real UN resolution dates",
     "power_2x": "intensity doubled in days 1–30 after the real UN resolution dates",
     "power_3x": "intensity tripled in days 1–30 after the real UN resolution dates",
+    "us_2x": "intensity doubled in days 1–30 after the real 2017–2024 US designation dates (windows fill their years: both tests must reject)",
 }
