@@ -103,7 +103,9 @@ def _effect_fit(ctx: Context, world: World) -> model.IntensityFit:
         return ctx.flexible
     fixed = {"un": ctx.un_pos, "us": ctx.us_pos}
     if world.placement not in fixed:
-        raise ValueError(f"an effect world needs fixed event dates (un or us), not {world.placement!r}")
+        raise ValueError(
+            f"an effect world needs fixed event dates (un or us), not {world.placement!r}"
+        )
     mask = union_window_mask(len(ctx.daily), fixed[world.placement], *world.window).astype(float)
     design = dataclasses.replace(ctx.flexible.design, window=mask)
     return dataclasses.replace(ctx.flexible, design=design)
