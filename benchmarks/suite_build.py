@@ -16,7 +16,7 @@ from unittest import mock
 
 import nbformat
 
-from dprk_launches import reports
+from dprk_launches import reports, tablecache
 from dprk_launches.analysis import fitcache
 
 FLOOR_IMPORTS = "import pandas as pd, seaborn as sns, statsmodels.api as sm"
@@ -86,14 +86,15 @@ def timed_build(notebooks_dir: Path | None, out_dir: Path) -> tuple[float, dict[
 def run() -> dict:
     """Build the suite, then its floor (so the floor gets the warmer caches: a conservative ratio).
 
-    The suite starts with an empty fit cache (as after a new data version): the reports share the
-    null fits they make during the build, never ones left by an earlier build.
+    The suite starts with empty fit and table caches (as after a new data version): the reports share
+    the null fits and validated tables they make during the build, never ones left by an earlier build.
     """
     n = len(reports.discover())
     with tempfile.TemporaryDirectory(prefix="dprk-bench-") as tmp:
         root = Path(tmp)
         print(f"suite build: {n} reports", file=sys.stderr)
-        with mock.patch.dict(os.environ, {fitcache.CACHE_ENV: str(root / "fits")}):
+        empty = {fitcache.CACHE_ENV: str(root / "fits"), tablecache.CACHE_ENV: str(root / "tables")}
+        with mock.patch.dict(os.environ, empty):
             suite, per_report = timed_build(None, root / "suite")
         write_floor_notebooks(root / "floor_notebooks", n)
         print(f"floor build: {n} notebooks", file=sys.stderr)
@@ -104,6 +105,7 @@ def run() -> dict:
         "suite_build_ratio": round(suite / floor, 2),
         "suite_reports": n,
         "fit_cache": "empty at the start of the suite build",
+        "table_cache": "empty at the start of the suite build",
     }
     if per_report:
         name = max(per_report, key=per_report.get)

@@ -10,7 +10,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from . import config, schemas
+from . import config, schemas, tablecache
 from .event_catalogue import (
     ANNIVERSARIES,
     ANNIVERSARY_YEARS,
@@ -106,10 +106,22 @@ def load_events(
             row=first.row,
             column=first.column,
         )
-    ours = _raw_catalogue(include_generated)
     own = frozenset(r["file"] for r in theirs.rows) if own_categories else frozenset()
-    keep, rejected = _validate_rows(ours + theirs.rows, errors, frozenset(), own)
-    table = _finish(keep)
+
+    def build() -> pd.DataFrame:
+        keep, rejected = _validate_rows(
+            _raw_catalogue(include_generated) + theirs.rows, errors, frozenset(), own
+        )
+        table = _finish(keep)
+        table.attrs["rejected"] = rejected
+        return table
+
+    if files:  # users' files: validated every time
+        table = build()
+    else:
+        settings = f"{errors}/{include_generated}"
+        table = tablecache.cached_table("events", catalogue_files(), build, settings)
+    rejected = table.attrs.get("rejected", [])
     if categories is not None:
         table = table[table["category"].isin(categories)].reset_index(drop=True)
     for message in theirs.warnings:

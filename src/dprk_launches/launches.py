@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from . import config, schemas
+from . import config, schemas, tablecache
 from .launch_files import (
     MISSING_WORDS,
     NUMBER_RE,
@@ -102,10 +103,8 @@ def _assemble_missiles(rows: list[dict], source: str) -> pd.DataFrame:
     return schemas.MISSILES.validate(df)
 
 
-def load_missiles(
-    source: LaunchSource = "nagix", path: Path | str | None = None, errors: Errors = "raise"
-) -> pd.DataFrame:
-    """One row per missile from a CNS/NTI source, dated on the Pyongyang clock (see schemas.MISSILES)."""
+def _reader(source: str) -> tuple[str, Callable[..., list[dict]]]:
+    """The pinned source name and row reader of a launch source."""
     readers = {
         "nagix": ("nagix_tests", _nagix_rows),
         "cns": ("cns_csv", _cns_csv_rows),
@@ -113,13 +112,26 @@ def load_missiles(
     }
     if source not in readers:
         raise ValueError(f"source must be one of {list(readers)}, not {source!r}")
-    name, reader = readers[source]
+    return readers[source]
+
+
+def load_missiles(
+    source: LaunchSource = "nagix", path: Path | str | None = None, errors: Errors = "raise"
+) -> pd.DataFrame:
+    """One row per missile from a CNS/NTI source, dated on the Pyongyang clock (see schemas.MISSILES)."""
+    name, reader = _reader(source)
     file, pinned = _resolve_path(name, path)
     _warn_unpinned(file, name, pinned)
-    problems = _RowProblems(file, errors)
-    table = _assemble_missiles(reader(file, problems), source)
-    table.attrs["rejected"] = problems.rejected
-    return table
+
+    def build() -> pd.DataFrame:
+        problems = _RowProblems(file, errors)
+        table = _assemble_missiles(reader(file, problems), source)
+        table.attrs["rejected"] = problems.rejected
+        return table
+
+    if not pinned:  # a user's file: validated every time
+        return build()
+    return tablecache.cached_table(f"missiles-{source}", [file], build, settings=errors)
 
 
 def on_utc_clock(missiles: pd.DataFrame) -> pd.DataFrame:
@@ -159,7 +171,12 @@ def launches_from_missiles(missiles: pd.DataFrame) -> pd.DataFrame:
 
 def load_launches(source: LaunchSource = "nagix", path: Path | str | None = None) -> pd.DataFrame:
     """One row per launch day on the Pyongyang clock (see schemas.LAUNCHES); unit: launch days."""
-    return launches_from_missiles(load_missiles(source=source, path=path))
+    if path is not None:
+        return launches_from_missiles(load_missiles(source=source, path=path))
+    file, _ = _resolve_path(_reader(source)[0], None)
+    return tablecache.cached_table(
+        f"launches-{source}", [file], lambda: launches_from_missiles(load_missiles(source))
+    )
 
 
 def load_provocations(path: Path | str | None = None, errors: Errors = "raise") -> pd.DataFrame:
