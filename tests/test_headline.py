@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dprk_launches import config, inference
-from dprk_launches.analysis import headline, model, shift
+from dprk_launches.analysis import headline, model, shift, tables
 from dprk_launches.windows import union_window_mask
 
 CALENDAR = pd.date_range("2009-01-01", "2022-12-31", freq="D", name="date_local")
@@ -237,6 +237,10 @@ def test_windows_that_fill_their_years_need_both_tests_to_reject(with_effect: pd
     assert "Caution" in r.summary() and r.to_frame()["year_share"].iloc[0] == r.year_share
     significant = dataclasses.replace(r, p_value=0.001)
     assert "by both tests" in significant.headline("Busy years")
+    side = tables.tests_side_by_side(r, r)
+    assert side.loc["intensity model alone, likelihood ratio"].iloc[-1] == r.p_lr
+    row = side.loc["interval-jitter randomization, launch days"]
+    assert row.iloc[-1] == r.p_randomization and row.iloc[3:5].tolist() == [rand_lo, rand_hi]
     plain = inference.headline_test(with_effect, EVENTS, (1, 30), n_draws=200, interval=False)
     assert not plain.confounded_by_year and "Caution" not in plain.summary()
     assert plain.p_value == plain.p_lr

@@ -48,39 +48,50 @@ def select_events(table: pd.DataFrame, category: str, subcategories: list[str]) 
 
 
 def tests_side_by_side(result: HeadlineResult, by_missiles: HeadlineResult) -> pd.DataFrame:
-    """The headline, the randomization test in both units and the naive test, one row each."""
+    """The headline, the model alone when the headline needs both tests, the randomization test in
+    both units (with the interval of ratios it does not reject) and the naive test, one row each."""
+    rand = result.randomization
     rows = {
-        "intensity model, launch days (headline)": [
+        f"{result.method}, launch days (headline)": [
             result.observed,
             result.expected,
             result.rate_ratio,
             *result.ci,
             result.p_value,
         ],
-        "interval-jitter randomization, launch days": [
+    }
+    if result.confounded_by_year:
+        rows["intensity model alone, likelihood ratio"] = [
             result.observed,
             result.expected,
             result.rate_ratio,
             NAN,
             NAN,
-            result.p_randomization,
-        ],
-        "interval-jitter randomization, missiles": [
-            by_missiles.observed,
-            by_missiles.expected,
-            by_missiles.rate_ratio,
-            *by_missiles.ci,
-            by_missiles.p_value,
-        ],
-        "naive Poisson, launch days": [
-            result.observed,
-            result.naive_expected,
-            result.observed / result.naive_expected,
-            NAN,
-            NAN,
-            result.naive_p_value,
-        ],
-    }
+            result.p_lr,
+        ]
+    if rand is not None:
+        rows["interval-jitter randomization, launch days"] = [
+            rand.observed,
+            rand.expected,
+            rand.rate_ratio,
+            *rand.ratio_interval(),
+            rand.p_value,
+        ]
+    rows["interval-jitter randomization, missiles"] = [
+        by_missiles.observed,
+        by_missiles.expected,
+        by_missiles.rate_ratio,
+        *by_missiles.ci,
+        by_missiles.p_value,
+    ]
+    rows["naive Poisson, launch days"] = [
+        result.observed,
+        result.naive_expected,
+        result.observed / result.naive_expected,
+        NAN,
+        NAN,
+        result.naive_p_value,
+    ]
     return pd.DataFrame(rows, index=TEST_COLUMNS).T
 
 
