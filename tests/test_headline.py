@@ -229,7 +229,7 @@ def test_windows_that_fill_their_years_need_both_tests_to_reject(with_effect: pd
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # one event too near the calendar's end
         r = inference.headline_test(with_effect, busy, (1, 30), n_draws=400)
-    assert r.year_share > headline.YEAR_SHARE_CAUTION and r.confounded_by_year
+    assert r.year_share > headline.YEAR_SHARE_LIMIT and r.confounded_by_year
     assert r.method == headline.BOTH_METHOD
     assert r.p_value == max(r.p_lr, r.p_randomization)
     rand_lo, rand_hi = r.randomization.ratio_interval()

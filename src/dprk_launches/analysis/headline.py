@@ -7,7 +7,7 @@ randomization test (`analysis.shift`) on the same window. When the windows are e
 than SMALL_EXPECTED launch days (a single event, say) the chi-square approximation to the LR fails
 (it rejected a true null far too often for one event), so the p-value is the exact two-sided tail of
 the window's launch-day count under the null model (Poisson-binomial of the day forecasts). When the
-windows mostly tell calendar years apart (`year_share` above YEAR_SHARE_CAUTION) both tests must
+windows mostly tell calendar years apart (`year_share` above YEAR_SHARE_LIMIT) both tests must
 reject (see the constant). In the missiles unit the model (which is about launch days) does not apply:
 the randomization test on missile counts is the headline, with the interval of ratios it does not
 reject (`ShiftResult.ratio_interval`). The pre-event window is shown, never tested.
@@ -39,7 +39,7 @@ SMALL_EXPECTED = 3.0
 # long windows (0.075-0.09 in pilots). So above the share both must reject: p is the larger of the two
 # p-values (valid whenever either test is) and the interval spans both intervals (it covers whenever
 # either covers).
-YEAR_SHARE_CAUTION = 0.4
+YEAR_SHARE_LIMIT = 0.4
 BOTH_METHOD = "intensity model and randomization, both must reject (windows fill their years)"
 
 
@@ -297,7 +297,7 @@ def headline_test(
     if unit == "launch_days" and test.expected < SMALL_EXPECTED:
         method = "intensity model, exact window count"
         p = exact_window_p(daily, pos, (a, b), test.null)
-    elif unit == "launch_days" and share > YEAR_SHARE_CAUTION:
+    elif unit == "launch_days" and share > YEAR_SHARE_LIMIT:
         method = BOTH_METHOD
         p = max(test.p_value, rand.p_value)
         if interval:
