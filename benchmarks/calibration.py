@@ -208,7 +208,9 @@ def run(
         if name in per_world:
             out[key] = per_world[name]["reject_headline"]
     if "power_2x" in per_world:
-        out["ci_coverage_effect"] = round(float(np.nanmean(p[chosen.index("power_2x"), :, 3])), 4)
+        out["ci_coverage_effect"] = per_world["power_2x"]["ci_coverage"]
+    if "us_2x" in per_world:
+        out["ci_coverage_both_tests"] = per_world["us_2x"]["ci_coverage"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         curve = inference.power(ctx.daily, ctx.daily.index[ctx.un_pos], (1, 30), effects=CURVE)

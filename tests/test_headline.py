@@ -241,7 +241,11 @@ def test_windows_that_fill_their_years_need_both_tests_to_reject(with_effect: pd
     assert side.loc["intensity model alone, likelihood ratio"].iloc[-1] == r.p_lr
     row = side.loc["interval-jitter randomization, launch days"]
     assert row.iloc[-1] == r.p_randomization and row.iloc[3:5].tolist() == [rand_lo, rand_hi]
+    power = inference.power(with_effect, busy, (1, 30))
+    assert power.needs_both_tests and "at most" in power.sentence()
+    assert "upper bound" in power.method
     plain = inference.headline_test(with_effect, EVENTS, (1, 30), n_draws=200, interval=False)
+    assert not inference.power(with_effect, EVENTS, (1, 30), fit=plain.fit).needs_both_tests
     assert not plain.confounded_by_year and "Caution" not in plain.summary()
     assert plain.p_value == plain.p_lr
 

@@ -345,10 +345,19 @@ class PowerResult:
     table: pd.Series
     mde: float
     method: str
+    needs_both_tests: bool = False
 
     def sentence(self) -> str:
-        """One sentence a report can print."""
+        """One sentence a report can print (an upper bound when the headline needs both tests)."""
         effect = 2.0 if 2.0 in self.table.index else float(self.table.index[len(self.table) // 2])
+        if self.needs_both_tests:
+            return (
+                f"With {self.n_events} events, a {effect:g}-fold launch rate in days "
+                f"[{self.window[0]}, {self.window[1]}] would be detected at most "
+                f"{self.table[effect]:.0%} of the time at the 5% level: these windows fill their "
+                "years, so the randomization test must reject too, and it has less power than the "
+                "model whose power this is."
+            )
         return (
             f"With {self.n_events} events, a {effect:g}-fold launch rate in days "
             f"[{self.window[0]}, {self.window[1]}] would be detected {self.table[effect]:.0%} of the "
@@ -413,6 +422,12 @@ def power(
         table = {float(e): _power_at(e, info, alpha) for e in effects}
         method = "asymptotic (efficient Fisher information of the event term)"
     mde = float(optimize.brentq(lambda e: _power_at(e, info, alpha) - 0.8, 1.0001, 1e4))
+    both = year_share(pd.DatetimeIndex(daily.index), pos, (a, b)) > YEAR_SHARE_LIMIT
     return PowerResult(
-        len(pos), (a, b), pd.Series(table, name="power").rename_axis("effect"), mde, method
+        len(pos),
+        (a, b),
+        pd.Series(table, name="power").rename_axis("effect"),
+        mde,
+        method + (" of the model's LR alone: an upper bound for this design" if both else ""),
+        needs_both_tests=both,
     )
