@@ -131,7 +131,7 @@ def one(task: tuple[str, int], ctx: worlds.Context | None = None) -> list[float]
                 model.launch_days(daily), r.alt_fit, float(np.log(world.effect))
             )
         covered = gap <= modeltest.critical_value(0.95)
-        if r.confounded_by_year:  # the interval spans both tests' intervals
+        if r.needs_both_tests:  # the interval spans both tests' intervals
             covered = covered or r.randomization.p_at(world.effect) > ALPHA
         covered = float(covered)
     return [r.p_value, r.p_randomization, naive, covered]

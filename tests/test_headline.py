@@ -229,7 +229,7 @@ def test_windows_that_fill_their_years_need_both_tests_to_reject(with_effect: pd
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # one event too near the calendar's end
         r = inference.headline_test(with_effect, busy, (1, 30), n_draws=400)
-    assert r.year_share > headline.YEAR_SHARE_LIMIT and r.confounded_by_year
+    assert r.year_share > headline.YEAR_SHARE_LIMIT and r.needs_both_tests
     assert r.method == headline.BOTH_METHOD
     assert r.p_value == max(r.p_lr, r.p_randomization)
     rand_lo, rand_hi = r.randomization.ratio_interval()
@@ -244,9 +244,12 @@ def test_windows_that_fill_their_years_need_both_tests_to_reject(with_effect: pd
     power = inference.power(with_effect, busy, (1, 30))
     assert power.needs_both_tests and "at most" in power.sentence()
     assert "upper bound" in power.method
+    long = inference.headline_test(with_effect, EVENTS, (1, 45), n_draws=200, interval=False)
+    assert long.year_share < headline.YEAR_SHARE_LIMIT and long.needs_both_tests
+    assert "longer than 31 days" in long.summary()
     plain = inference.headline_test(with_effect, EVENTS, (1, 30), n_draws=200, interval=False)
     assert not inference.power(with_effect, EVENTS, (1, 30), fit=plain.fit).needs_both_tests
-    assert not plain.confounded_by_year and "Caution" not in plain.summary()
+    assert not plain.needs_both_tests and "Caution" not in plain.summary()
     assert plain.p_value == plain.p_lr
 
 

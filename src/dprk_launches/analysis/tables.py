@@ -60,7 +60,7 @@ def tests_side_by_side(result: HeadlineResult, by_missiles: HeadlineResult) -> p
             result.p_value,
         ],
     }
-    if result.confounded_by_year:
+    if result.needs_both_tests:
         rows["intensity model alone, likelihood ratio"] = [
             result.observed,
             result.expected,

@@ -11,7 +11,8 @@ Placements: the real UN resolution or US designation dates, reverse-causal dates
 simulated launches, clumps of 3 events within 5 days (random or after launches), dates that recur
 every year, and the single January 2022 event. `long_window` asks the year-tempo question with a
 60-day window (04's longest variant), whose windows cover most days of the years with events, and
-`year_tempo_edge` with a 28-day window, just below the year share above which the headline needs
+`long_bursts` (year tempo and bursts together, from an outside review) with 90-day windows after
+launches, `year_tempo_edge` with a 28-day window, just below the year share above which the headline needs
 both tests. Effect worlds multiply the intensity in their own windows (`power_2x`, `power_3x` on the
 UN dates, `us_2x` on the US dates, a design that needs both tests).
 """
@@ -34,6 +35,7 @@ SHORT_DELAY_DAYS = 5.0
 SCHEDULED = ((3, 10), (8, 20))
 SINGLE_EVENT = "2022-01-13"
 MONTH_AR, MONTH_STEP_SD = 0.9, 0.35
+TEMPO_SPREAD, BURST_ALPHA, BURST_KAPPA = 2.0, 0.6, 0.9
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ WORLDS: dict[str, World] = {
     "window_pm3": World("flexible", "un", window=(-3, 3)),
     "year_tempo_edge": World("year_tempo", "us", window=(1, 28)),
     "long_window": World("year_tempo", "us", window=(1, 60)),
+    "long_bursts": World("tempo_bursts", "reverse", window=(1, 90)),
     "missiles": World("flexible", "un", unit="missiles"),
     "power_2x": World("flexible", "un", effect=2.0),
     "power_3x": World("flexible", "un", effect=3.0),
@@ -95,6 +98,19 @@ def make_context(
         flexible = model.fit(y, design, beta=0.0)
     sizes = daily.loc[daily["missiles"] > 0, "missiles"].to_numpy()
     return Context(daily, un_pos, us_pos, flexible, params, sizes)
+
+
+def tempo_bursts(fit_: model.IntensityFit) -> model.IntensityFit:
+    """The flexible fit with its yearly levels spread TEMPO_SPREAD times about their mean and strong
+    self-excitation (branching ratio BURST_ALPHA, daily decay BURST_KAPPA), the era levels lowered to
+    keep the mean rate (a harsh world from an outside review: busier than the real calendar)."""
+    x = fit_.x.copy()
+    e, q, s = model._sizes(fit_.design)
+    years = x[e : e + q]
+    x[e : e + q] = years.mean() + TEMPO_SPREAD * (years - years.mean())
+    x[:e] += np.log((1 - BURST_ALPHA) / (1 - x[e + q + s]))
+    x[e + q + s], x[e + q + s + 1] = BURST_ALPHA, BURST_KAPPA
+    return dataclasses.replace(fit_, x=x)
 
 
 def _effect_fit(ctx: Context, world: World) -> model.IntensityFit:
@@ -128,6 +144,8 @@ def generate(ctx: Context, world: World, seed: int) -> np.ndarray:
     kind, daily = world.generator, ctx.daily
     if kind == "flexible":
         return model.simulate(_effect_fit(ctx, world), rng, effect=world.effect)
+    if kind == "tempo_bursts":
+        return model.simulate(tempo_bursts(ctx.flexible), rng)
     if kind in ("hawkes", "upper", "upper_short"):
         params = ctx.hawkes
         if kind != "hawkes":
@@ -224,6 +242,7 @@ DESCRIPTIONS: dict[str, str] = {
     "window_pm3": "window [−3, 3]; the real UN resolution dates",
     "year_tempo_edge": "window [1, 28]: as year_tempo, with windows just below the year share at which the headline needs both tests",
     "long_window": "window [1, 60]; each year at its real launch-day rate, real US designation dates (the windows cover most of 2017–2024)",
+    "long_bursts": f"window [1, 90]; yearly levels spread {TEMPO_SPREAD:g} times as far as fitted and strong self-excitation (branching ratio {BURST_ALPHA:g}, {1 / (1 - BURST_KAPPA):.0f}-day trigger delay); reverse-causal events",
     "missiles": "missiles unit, real salvo sizes resampled (overdispersed); the real UN resolution dates",
     "power_2x": "intensity doubled in days 1–30 after the real UN resolution dates",
     "power_3x": "intensity tripled in days 1–30 after the real UN resolution dates",
