@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dprk_launches import config, events, schemas
+from dprk_launches import config, events, schemas, table_schemas
 from dprk_launches.schemas import DataError
 
 GOOD = {
@@ -57,7 +57,7 @@ def write_events(path: Path, rows: list[dict], columns: list[str] | None = None)
 
 def test_catalogue_loads_and_validates() -> None:
     table = events.load_events()
-    assert list(table.columns) == list(schemas.EVENTS.columns)
+    assert list(table.columns) == list(table_schemas.EVENTS.columns)
     assert table["event_id"].is_unique
     assert (table["end_local"] >= table["start_local"]).all()
     assert table.attrs["rejected"] == []

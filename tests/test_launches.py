@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dprk_launches import config, launch_files, launches, schemas, summary
+from dprk_launches import config, launch_files, launches, summary, table_schemas
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -54,7 +54,7 @@ def test_nagix_rows_match_provenance(nagix: pd.DataFrame) -> None:
     assert nagix.groupby(nagix["date_utc"].dt.year).size().to_dict() == NAGIX_PER_YEAR_UTC
     assert (nagix["date_precision"] == "month").sum() == 8
     assert nagix.attrs["rejected"] == []
-    assert list(nagix.columns) == list(schemas.MISSILES.columns)
+    assert list(nagix.columns) == list(table_schemas.MISSILES.columns)
 
 
 def test_cns_exports_load_in_full(cns: pd.DataFrame) -> None:

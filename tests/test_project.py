@@ -11,7 +11,7 @@ import tomllib
 import pytest
 import yaml
 
-from dprk_launches import config, dictionary, schemas
+from dprk_launches import config, dictionary, table_schemas
 from dprk_launches.__main__ import main
 
 
@@ -37,7 +37,7 @@ def test_data_readme_is_generated_from_the_schemas() -> None:
 
 
 def test_every_schema_column_is_described() -> None:
-    for schema in schemas.ALL_SCHEMAS:
+    for schema in table_schemas.ALL_SCHEMAS:
         for name, column in schema.columns.items():
             assert column.description and len(column.description) > 10, f"{schema.name}.{name}"
 

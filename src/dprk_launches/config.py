@@ -48,3 +48,11 @@ def display_path(path: Path | str) -> str:
         return resolved.relative_to(PROJECT_ROOT).as_posix()
     except ValueError:
         return str(path)
+
+
+def cache_folder(env: str, default: Path) -> Path | None:
+    """A cache's folder: the environment variable `env` (an empty value turns the cache off), else `default`."""
+    value = os.environ.get(env)
+    if value is None:
+        return default
+    return Path(value) if value else None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandera.pandas as pa
 
-from . import config, schemas, sources
+from . import config, schemas, sources, table_schemas
 
 HEADER = """# Data
 
@@ -105,7 +105,7 @@ def data_readme_text() -> str:
     parts.extend(["", "Citations:", ""])
     parts.extend(f"- `{s.name}`: {s.citation}" for s in pinned.values())
     parts.extend(["", _events_rules_markdown(), "", "## Data dictionary", ""])
-    parts.append("\n\n".join(_schema_markdown(s) for s in schemas.ALL_SCHEMAS))
+    parts.append("\n\n".join(_schema_markdown(s) for s in table_schemas.ALL_SCHEMAS))
     return "\n".join(parts) + "\n"
 
 

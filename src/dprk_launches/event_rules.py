@@ -292,7 +292,9 @@ def _finish(rows: list[dict]) -> pd.DataFrame:
     for column in ("time_local", "source_note", "notes", "responds_to", "threat_level"):
         frame[column] = frame[column].replace("", None)
     frame = frame.sort_values(["start_local", "event_id"], kind="stable").reset_index(drop=True)
-    return schemas.EVENTS.validate(frame[list(schemas.EVENTS.columns)])
+    from .table_schemas import EVENTS
+
+    return EVENTS.validate(frame[list(EVENTS.columns)])
 
 
 def to_file_frame(table: pd.DataFrame) -> pd.DataFrame:

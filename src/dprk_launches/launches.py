@@ -10,7 +10,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import config, schemas, tablecache
+from . import config, tablecache
 from .launch_files import (
     MISSING_WORDS,
     NUMBER_RE,
@@ -99,8 +99,10 @@ def _assemble_missiles(rows: list[dict], source: str) -> pd.DataFrame:
     df["source"] = source
     df["confirmed"] = df["confirmed"].astype("boolean")
     df["date_updated"] = pd.to_datetime(df["date_updated"]).astype("datetime64[ns]")
-    df = df[list(schemas.MISSILES.columns)].reset_index(drop=True)
-    return schemas.MISSILES.validate(df)
+    from .table_schemas import MISSILES
+
+    df = df[list(MISSILES.columns)].reset_index(drop=True)
+    return MISSILES.validate(df)
 
 
 def _reader(source: str) -> tuple[str, Callable[..., list[dict]]]:
@@ -118,7 +120,7 @@ def _reader(source: str) -> tuple[str, Callable[..., list[dict]]]:
 def load_missiles(
     source: LaunchSource = "nagix", path: Path | str | None = None, errors: Errors = "raise"
 ) -> pd.DataFrame:
-    """One row per missile from a CNS/NTI source, dated on the Pyongyang clock (see schemas.MISSILES)."""
+    """One row per missile from a CNS/NTI source, dated on the Pyongyang clock (see table_schemas.MISSILES)."""
     name, reader = _reader(source)
     file, pinned = _resolve_path(name, path)
     _warn_unpinned(file, name, pinned)
@@ -166,11 +168,13 @@ def launches_from_missiles(missiles: pd.DataFrame) -> pd.DataFrame:
         }
     ).reset_index()
     table = table.sort_values(["date_local", "launch_id"], kind="stable").reset_index(drop=True)
-    return schemas.LAUNCHES.validate(table)
+    from .table_schemas import LAUNCHES
+
+    return LAUNCHES.validate(table)
 
 
 def load_launches(source: LaunchSource = "nagix", path: Path | str | None = None) -> pd.DataFrame:
-    """One row per launch day on the Pyongyang clock (see schemas.LAUNCHES); unit: launch days."""
+    """One row per launch day on the Pyongyang clock (see table_schemas.LAUNCHES); unit: launch days."""
     if path is not None:
         return launches_from_missiles(load_missiles(source=source, path=path))
     file, _ = _resolve_path(_reader(source)[0], None)
@@ -180,7 +184,7 @@ def load_launches(source: LaunchSource = "nagix", path: Path | str | None = None
 
 
 def load_provocations(path: Path | str | None = None, errors: Errors = "raise") -> pd.DataFrame:
-    """CSIS provocations, one row per event on its Korean date (see schemas.PROVOCATIONS)."""
+    """CSIS provocations, one row per event on its Korean date (see table_schemas.PROVOCATIONS)."""
     file, pinned = _resolve_path("csis_provocations", path)
     _warn_unpinned(file, "csis_provocations", pinned)
     frame = _csv_frame(file, _read_text(file, ("utf-8",)))
@@ -207,7 +211,9 @@ def load_provocations(path: Path | str | None = None, errors: Errors = "raise") 
     out["date_local"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
     out["is_missile"] = out["type"] == "Missile Provocation"
     out = out.sort_values(["date_local", "source_row"], kind="stable").reset_index(drop=True)
-    out = schemas.PROVOCATIONS.validate(out[list(schemas.PROVOCATIONS.columns)])
+    from .table_schemas import PROVOCATIONS
+
+    out = PROVOCATIONS.validate(out[list(PROVOCATIONS.columns)])
     out.attrs["rejected"] = problems.rejected
     return out
 

@@ -1,5 +1,5 @@
-"""Every table's vocabularies and rules, the loaders' error type, and (imported on first use) the
-pandera schemas of `table_schemas`."""
+"""Every table's vocabularies and rules and the loaders' error type (the pandera schemas built on them
+are in `table_schemas`, which loaders import only when they validate: pandera is slow to import)."""
 
 from __future__ import annotations
 
@@ -128,16 +128,3 @@ EVENT_FILE_COLUMNS = [
     "threat_level",
 ]
 OPTIONAL_EVENT_COLUMNS = ["time_local", "source_kind", "responds_to", "threat_level"]
-
-
-SCHEMA_NAMES = ("MISSILES", "LAUNCHES", "PROVOCATIONS", "EVENTS", "ALL_SCHEMAS")
-
-
-def __getattr__(name: str) -> object:
-    """The pandera schemas, imported on first use (`table_schemas`): pandera is slow to import and a
-    report that reads cached tables (`tablecache`) never needs it."""
-    if name in SCHEMA_NAMES:
-        from . import table_schemas
-
-        return getattr(table_schemas, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

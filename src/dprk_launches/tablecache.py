@@ -29,10 +29,7 @@ PACKAGE = Path(__file__).resolve().parent
 
 def cache_dir() -> Path | None:
     """Folder of cached tables: env DPRK_TABLE_CACHE (empty turns it off), else data/processed/tables."""
-    value = os.environ.get(CACHE_ENV)
-    if value is None:
-        return config.PROCESSED_DIR / "tables"
-    return Path(value) if value else None
+    return config.cache_folder(CACHE_ENV, config.PROCESSED_DIR / "tables")
 
 
 @cache

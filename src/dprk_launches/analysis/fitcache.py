@@ -30,10 +30,7 @@ _MEMORY_SIZE = 16
 
 def cache_dir() -> Path | None:
     """Folder of cached fits: env DPRK_FIT_CACHE (empty turns it off), else data/processed/fits."""
-    value = os.environ.get(CACHE_ENV)
-    if value is None:
-        return config.PROCESSED_DIR / "fits"
-    return Path(value) if value else None
+    return config.cache_folder(CACHE_ENV, config.PROCESSED_DIR / "fits")
 
 
 @cache
