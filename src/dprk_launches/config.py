@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -56,3 +58,19 @@ def cache_folder(env: str, default: Path) -> Path | None:
     if value is None:
         return default
     return Path(value) if value else None
+
+
+def store_in_cache(path: Path, write: Callable[[str], None]) -> None:
+    """Write a cache file atomically: `write(name)` fills a temporary file beside `path` (same suffix),
+    which then replaces it, so reports built in parallel never read half a file; an unwritable
+    folder just leaves the cache unused."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, suffix=path.suffix, delete=False
+        ) as handle:
+            write(handle.name)
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, path)
+    except OSError:
+        return

@@ -12,9 +12,7 @@ built in parallel can share the folder; an unreadable file is rebuilt.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -59,17 +57,8 @@ def cached_table(
     path = folder / f"{kind}-{table_key(kind, inputs, settings)}.pkl"
     try:
         return pd.read_pickle(path)
-    except FileNotFoundError:
-        pass
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
-        pass  # unreadable or written by other library versions: rebuild it
+        pass  # absent, unreadable or written by other library versions: build it
     table = build()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".pkl", delete=False) as handle:
-            table.to_pickle(handle.name)
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a read-only checkout still works, uncached
+    config.store_in_cache(path, table.to_pickle)
     return table

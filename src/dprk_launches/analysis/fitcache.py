@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -65,16 +63,10 @@ def _store(key: str, x: np.ndarray, folder: Path | None) -> None:
     if len(_MEMORY) >= _MEMORY_SIZE:
         _MEMORY.pop(next(iter(_MEMORY)))
     _MEMORY[key] = x
-    if folder is None:
-        return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".npy", delete=False) as handle:
-            np.save(handle, x, allow_pickle=False)
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, folder / f"{key}.npy")
-    except OSError:
-        return
+    if folder is not None:
+        config.store_in_cache(
+            folder / f"{key}.npy", lambda name: np.save(name, x, allow_pickle=False)
+        )
 
 
 def null_fit(y: np.ndarray, index: pd.DatetimeIndex, design: model.Design) -> model.IntensityFit:
