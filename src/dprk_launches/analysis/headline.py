@@ -55,10 +55,19 @@ def year_share(index: pd.DatetimeIndex, pos: np.ndarray, window: tuple[int, int]
     return float(share.var() / w.var())
 
 
+def long_window(window: tuple[int, int]) -> bool:
+    """A window longer than the LR alone is calibrated for (LR_MAX_WINDOW days)."""
+    return window[1] - window[0] + 1 > LR_MAX_WINDOW
+
+
+def _outside_lr_domain(window: tuple[int, int], share: float) -> bool:
+    """A long window, or one whose indicator varies mostly between years (see the constants)."""
+    return long_window(window) or share > YEAR_SHARE_LIMIT
+
+
 def needs_both_tests(index: pd.DatetimeIndex, pos: np.ndarray, window: tuple[int, int]) -> bool:
     """Whether a design lies outside the LR's calibrated domain (see LR_MAX_WINDOW, YEAR_SHARE_LIMIT)."""
-    long_window = window[1] - window[0] + 1 > LR_MAX_WINDOW
-    return long_window or year_share(index, pos, window) > YEAR_SHARE_LIMIT
+    return _outside_lr_domain(window, year_share(index, pos, window))
 
 
 def usable_positions(
@@ -144,8 +153,7 @@ class HeadlineResult:
         """A sentence when the headline needs both tests (else ''), for summaries."""
         if not self.needs_both_tests:
             return ""
-        a, b = self.window
-        if b - a + 1 > LR_MAX_WINDOW:
+        if long_window(self.window):
             why = f"Windows longer than {LR_MAX_WINDOW} days lie outside what calibration shows"
         else:
             why = (
@@ -312,7 +320,7 @@ def headline_test(
     if unit == "launch_days" and test.expected < SMALL_EXPECTED:
         method = "intensity model, exact window count"
         p = exact_window_p(daily, pos, (a, b), test.null)
-    elif unit == "launch_days" and needs_both_tests(index, pos, (a, b)):
+    elif unit == "launch_days" and _outside_lr_domain((a, b), share):
         method = BOTH_METHOD
         p = max(test.p_value, rand.p_value)
         if interval:

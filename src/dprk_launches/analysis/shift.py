@@ -229,8 +229,7 @@ def shift_test(
     shift = shift_draws(pos, window, n, n_draws, seed, recency_class(y))
     placed = pos[None, :] + shift
     null_excess = window_excess(counts, forecast, placed, window).sum(axis=1)
-    covered = np.concatenate([[0.0], np.cumsum(union_window_mask(n, pos, a, b))])
-    share = (covered[placed + b + 1] - covered[placed + a]) / (b - a + 1)
+    share = window_counts(union_window_mask(n, pos, a, b), placed, a, b) / (b - a + 1)
     null_overlap = (forecast[placed + a - 1] * share).sum(axis=1)
     observed = float(window_counts(counts, pos, a, b).sum())
     expected = float(forecast[pos + a - 1].sum())

@@ -124,10 +124,10 @@ def robustness_variants(
     With `calibration` (the committed calibration JSON) each variant also shows the worst type-I error
     of the calibration worlds that used its window (NaN where none did).
     """
-    missiles = launches.load_missiles("nagix")
-    nagix_days = launches.launches_from_missiles(missiles)
-    utc_days = launches.launches_from_missiles(launches.on_utc_clock(missiles))
-    cns_days = launches.launches_from_missiles(launches.load_missiles("cns"))
+    nagix_days, cns_days = launches.load_launches("nagix"), launches.load_launches("cns")
+    utc_days = launches.launches_from_missiles(
+        launches.on_utc_clock(launches.load_missiles("nagix"))
+    )
     variants = {
         "launch days, Pyongyang clock, nagix (headline)": (
             nagix_days,
