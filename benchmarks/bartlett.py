@@ -21,11 +21,10 @@ import calibration
 import numpy as np
 from tqdm import tqdm
 
-from dprk_launches.analysis import worlds
+from dprk_launches.analysis import headline, worlds
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bartlett.json"
 SEED_OFFSET = 50_000_000  # far from calibration's seeds (seed * 1_000_003 + i, i < n_sims)
-LR_METHOD = "intensity model, likelihood ratio"
 
 
 def null_worlds() -> tuple[str, ...]:
@@ -42,7 +41,7 @@ def one_lr(task: tuple[str, int]) -> float:
     if found is None:
         return np.nan
     r = calibration.simulated_headline(calibration._CTX, name, *found, seed, n_draws=10)
-    if r.method != LR_METHOD:
+    if r.method != headline.LR_METHOD:
         return np.nan
     return max(2 * (r.fit.objective - r.alt_fit.objective), 0.0)
 

@@ -43,6 +43,7 @@ SMALL_EXPECTED = 3.0
 # both intervals (it covers whenever either covers).
 YEAR_SHARE_LIMIT = 0.4
 LR_MAX_WINDOW = 31
+LR_METHOD = "intensity model, likelihood ratio"
 BOTH_METHOD = "intensity model and randomization, both must reject"
 
 
@@ -327,7 +328,7 @@ def headline_test(
             rand_lo, rand_hi = rand.ratio_interval(LEVEL)
             ci = (min(ci[0], rand_lo), max(ci[1], rand_hi))
     elif unit == "launch_days":
-        method = "intensity model, likelihood ratio"
+        method = LR_METHOD
     else:
         ratio, p, ci = rand.rate_ratio, rand.p_value, rand.ratio_interval(LEVEL)
         method, observed, expected = "interval-jitter randomization", rand.observed, rand.expected
