@@ -40,7 +40,7 @@ def test_a_hit_returns_the_built_table_with_dtypes_and_attrs(cache: Path, tmp_pa
     calls: list[int] = []
     first = tablecache.cached_table("demo", [source], _builder(calls), "raise")
     second = tablecache.cached_table("demo", [source], _builder(calls), "raise")
-    assert len(calls) == 1 and len(list(cache.glob("demo-*.pkl"))) == 1
+    assert len(calls) == 1 and len(list(cache.glob("demo-*.parquet"))) == 1
     pd.testing.assert_frame_equal(first, second)
     assert second.attrs == first.attrs and second is not first
 
@@ -56,7 +56,7 @@ def test_new_bytes_or_settings_rebuild_and_a_broken_file_is_rebuilt(
     tablecache.cached_table("demo", [source], _builder(calls))
     tablecache.cached_table("demo", [source], _builder(calls), "collect")
     assert len(calls) == 3
-    for path in cache.glob("demo-*.pkl"):
+    for path in cache.glob("demo-*.parquet"):
         path.write_bytes(b"not a pickle")
     again = tablecache.cached_table("demo", [source], _builder(calls), "collect")
     assert len(calls) == 4 and list(again["n"]) == [2, 1]
@@ -80,7 +80,11 @@ def test_cached_launches_and_events_equal_fresh_ones(cache: Path) -> None:
     pd.testing.assert_frame_equal(cold[0], warm[0])
     expected = cold[1][cold[1]["category"] == "sanctions_un"].reset_index(drop=True)
     pd.testing.assert_frame_equal(expected, warm[1])
-    assert {p.name.split("-")[0] for p in cache.glob("*.pkl")} == {"launches", "missiles", "events"}
+    assert {p.name.split("-")[0] for p in cache.glob("*.parquet")} == {
+        "launches",
+        "missiles",
+        "events",
+    }
 
 
 def test_a_warm_cache_loads_without_importing_pandera(cache: Path) -> None:

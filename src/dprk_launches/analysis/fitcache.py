@@ -5,13 +5,18 @@ sentence and sensitivity grid on the same launch calendar can start from one fit
 from scratch. Fits are kept in memory and on disk (`data/processed/fits/`, or the folder named by
 DPRK_FIT_CACHE; an empty value turns the disk cache off), keyed by the sha256 of the launch days, the
 calendar and the source of the model code, so a new data version or a changed model never reuses an
-old fit. Files are written atomically, so reports built in parallel can share the folder.
+old fit. An entry is a NumPy `.npy` file of float64 parameters (read with allow_pickle=False: no
+object arrays, nothing runs on load) and a manifest (`<key>.npy.json`) with the sha256 of the file's
+bytes and of the inputs; an entry whose manifest does not verify, of the wrong shape or with a value
+that is not finite is refitted with a one-line note, never used. Files are written atomically, so
+reports built in parallel can share the folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
+import io
 from functools import cache
 from pathlib import Path
 
@@ -38,48 +43,65 @@ def _code_digest() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _inputs(y: np.ndarray, index: pd.DatetimeIndex) -> dict[str, str]:
+    """What a fit is made from: the model's code, the calendar and the sha256 of the launch days."""
+    days = np.ascontiguousarray(y, dtype=np.uint8).tobytes()
+    return {
+        "code": _code_digest(),
+        "calendar": f"{index[0]:%Y-%m-%d}/{len(index)}",
+        "launch_days": hashlib.sha256(days).hexdigest(),
+    }
+
+
 def fit_key(y: np.ndarray, index: pd.DatetimeIndex) -> str:
     """Cache key of a launch-day series on a calendar."""
-    h = hashlib.sha256(_code_digest().encode())
-    h.update(f"{index[0]:%Y-%m-%d}/{len(index)}".encode())
-    h.update(np.ascontiguousarray(y, dtype=np.uint8).tobytes())
-    return h.hexdigest()[:32]
+    return hashlib.sha256(repr(sorted(_inputs(y, index).items())).encode()).hexdigest()[:32]
 
 
-def _load(key: str, folder: Path | None) -> np.ndarray | None:
-    """Parameters stored under key, from memory or disk (None when absent or unreadable)."""
+def _load(key: str, folder: Path | None, inputs: dict[str, str], size: int) -> np.ndarray | None:
+    """Verified parameters stored under key, from memory or disk (None when absent or refused)."""
     if key in _MEMORY:
         return _MEMORY[key]
     if folder is None:
         return None
-    try:
-        return np.load(folder / f"{key}.npy", allow_pickle=False)
-    except (OSError, ValueError):
+    path = folder / f"{key}.npy"
+    entry = config.load_from_cache(path, inputs)
+    if entry is None:
         return None
+    try:
+        x = np.load(io.BytesIO(entry[0]), allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        config.cache_note(path, f"is not a NumPy array ({type(exc).__name__})")
+        return None
+    if x.dtype != np.float64 or x.shape != (size,) or not np.isfinite(x).all():
+        config.cache_note(path, f"is not {size} finite float64 parameters")
+        return None
+    return x
 
 
-def _store(key: str, x: np.ndarray, folder: Path | None) -> None:
-    """Keep parameters in memory and, when a folder is set, on disk (atomic rename; errors ignored)."""
+def _store(key: str, x: np.ndarray, folder: Path | None, inputs: dict[str, str]) -> None:
+    """Keep parameters in memory and, when a folder is set, on disk with their manifest."""
     if len(_MEMORY) >= _MEMORY_SIZE:
         _MEMORY.pop(next(iter(_MEMORY)))
     _MEMORY[key] = x
-    if folder is not None:
-        config.store_in_cache(
-            folder / f"{key}.npy", lambda name: np.save(name, x, allow_pickle=False)
-        )
+    if folder is not None and np.isfinite(x).all():
+        buffer = io.BytesIO()
+        np.save(buffer, np.asarray(x, dtype=np.float64), allow_pickle=False)
+        config.store_in_cache(folder / f"{key}.npy", buffer.getvalue(), inputs, {"shape": [len(x)]})
 
 
 def null_fit(y: np.ndarray, index: pd.DatetimeIndex, design: model.Design) -> model.IntensityFit:
     """The fit without an event term (beta = 0) of launch days y on a calendar, cached."""
+    inputs = _inputs(y, index)
     key = fit_key(y, index)
     folder = cache_dir()
-    x = _load(key, folder)
-    if x is not None and len(x) == model.n_params(design):
+    x = _load(key, folder, inputs, model.n_params(design))
+    if x is not None:
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             return model.fit_at(y, design, x)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         fitted = model.fit(y, design, beta=0.0)
-    _store(key, fitted.x, folder)
+    _store(key, fitted.x, folder, inputs)
     return fitted
 
 
