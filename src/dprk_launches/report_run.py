@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import os
+import re
+import signal
 import tempfile
 import time
 from dataclasses import dataclass
@@ -40,6 +42,7 @@ class ReportResult:
     error: str | None = None
     figures: int = 0
     effects: tuple[dict, ...] = ()
+    cache_entries: tuple[tuple[str, str], ...] = ()
 
 
 def _headline_of(nb: NotebookNode) -> str:
@@ -84,12 +87,54 @@ def draws(nb: NotebookNode) -> bool:
 def _atomic_write(path: Path, text: str) -> None:
     """Write text to path via a temporary file in the same folder, so a failure leaves the old file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", dir=path.parent, delete=False, encoding="utf-8", suffix=".tmp"
-    ) as tmp:
-        tmp.write(text)
-    os.chmod(tmp.name, 0o644)
-    os.replace(tmp.name, path)
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as tmp:
+        name = tmp.name
+    try:
+        with open(name, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.chmod(name, 0o644)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+SAFE_LINK = re.compile(r"(https?://|#)", re.IGNORECASE)
+CODE_SPAN = re.compile(r"(`+)(.*?)\1", re.DOTALL)
+INLINE_LINK = re.compile(r"(\]\()\s*(<[^>]*>|[^)\s]*)")
+LINK_DEFINITION = re.compile(r"^( {0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
+
+
+def _safe_target(target: str) -> str:
+    """A link target kept when it is http(s) or a #fragment, else '#' (no javascript:, data:, file:)."""
+    bare = "".join(target.strip("<>").split())
+    return target if SAFE_LINK.match(bare) else "#"
+
+
+def safe_markdown(text: str) -> str:
+    """Markdown that cannot carry markup or script: '<' outside code spans becomes '&lt;' (no raw
+    HTML, no autolinks) and every link target that is not http(s) or a #fragment becomes '#'."""
+    parts, last = [], 0
+    for m in CODE_SPAN.finditer(text):
+        parts.append(text[last : m.start()].replace("<", "&lt;"))
+        parts.append(m.group())
+        last = m.end()
+    parts.append(text[last:].replace("<", "&lt;"))
+    escaped = "".join(parts)
+    escaped = INLINE_LINK.sub(lambda m: m.group(1) + _safe_target(m.group(2)), escaped)
+    return LINK_DEFINITION.sub(lambda m: m.group(1) + _safe_target(m.group(2)), escaped)
+
+
+def _escape_outputs(nb: NotebookNode) -> None:
+    """Every Markdown output (text built from arguments, file names and file contents) made safe."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/markdown" in data:
+                text = data["text/markdown"]
+                data["text/markdown"] = safe_markdown(
+                    "".join(text) if isinstance(text, list) else text
+                )
 
 
 def render_html(nb: NotebookNode, title: str) -> str:
@@ -104,7 +149,8 @@ def render_html(nb: NotebookNode, title: str) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    nb.metadata["title"] = title
+    _escape_outputs(nb)
+    nb.metadata["title"] = html.escape(title)
     stated = nbformat.v4.new_markdown_cell(
         f'<p class="dprk-freshness">{html.escape(freshness.data_through_sentence())}</p>'
     )
@@ -112,7 +158,7 @@ def render_html(nb: NotebookNode, title: str) -> str:
     nb.cells.insert(at, stated)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": html.escape(title)}})
     return body
 
 
@@ -149,6 +195,7 @@ def kernel_env(scratch: Path) -> dict[str, str]:
         MPLCONFIGDIR=str(mpl_config),
         IPYTHONDIR=str(ipython_dir),
         LC_ALL="C.UTF-8",
+        **{config.CACHE_LOG_ENV: str(scratch / "cache.log")},
         PYTHONHASHSEED="0",
         **dict.fromkeys(THREAD_VARIABLES, "1"),
     )
@@ -160,21 +207,60 @@ class ReportKernelManager(AsyncKernelManager):
 
     def __init__(self, scratch: Path, log: Path, **kwargs: object) -> None:
         """Kernel whose sockets, matplotlib config and IPython dir live in `scratch`."""
-        super().__init__(kernel_name="python3", transport="ipc", ip=str(scratch / "k"), **kwargs)
+        super().__init__(
+            kernel_name="python3",
+            transport="ipc",
+            ip=str(scratch / "k"),
+            connection_file=str(scratch / "kernel.json"),
+            **kwargs,
+        )
         self._env = kernel_env(scratch)
         self._log = log
+        self._scratch = scratch
 
     async def start_kernel(self, **kwargs: object) -> None:
         """Start the kernel with the pinned environment; its own stdout/stderr go to the log."""
         with open(self._log, "ab") as log:
             kwargs.update(env=self._env, stdout=log, stderr=log)
             await super().start_kernel(**kwargs)
+        pid = getattr(self.provisioner, "pid", None)
+        if pid is not None:
+            RUNNING[str(self._scratch)] = pid
+
+
+RUNNING: dict[str, int] = {}
+
+
+def stop_running_kernels() -> None:
+    """Kill every kernel this process started and remove its scratch folder (sockets, keys, logs)."""
+    import shutil
+
+    for scratch, pid in list(RUNNING.items()):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        shutil.rmtree(scratch, ignore_errors=True)
+        RUNNING.pop(scratch, None)
+
+
+def _cache_entries(log: Path) -> tuple[tuple[str, str], ...]:
+    """The cache entries the kernel read or wrote (path, sha256), from its DPRK_CACHE_LOG file."""
+    if not log.exists():
+        return ()
+    found = {}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        digest, _, path = line.partition(" ")
+        if path:
+            found[path] = digest
+    return tuple(sorted(found.items()))
 
 
 def _execute(
     spec: ReportSpec, out_dir: Path, parameters: dict
-) -> tuple[str, int, tuple[dict, ...]]:
-    """Run the notebook, check its figures, write the page atomically; returns headline, figures, effects."""
+) -> tuple[str, int, tuple[dict, ...], tuple[tuple[str, str], ...]]:
+    """Run the notebook, check its figures, write the page atomically; returns headline, figures,
+    effects and the cache entries it used."""
     import nbformat
     import papermill
 
@@ -196,7 +282,10 @@ def _execute(
         except RuntimeError as exc:
             tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
             raise RuntimeError(" | ".join([str(exc), *tail])) from exc
+        finally:
+            RUNNING.pop(str(scratch), None)
         nb = nbformat.read(executed, as_version=4)
+        used = _cache_entries(scratch / "cache.log")
     figures = count_figures(nb)
     if draws(nb) and figures == 0:
         raise RuntimeError(
@@ -204,7 +293,7 @@ def _execute(
             "figures must be shown with the inline backend"
         )
     _atomic_write(out_dir / f"{spec.name}.html", render_html(nb, spec.title))
-    return _headline_of(nb), figures, _effects_of(nb)
+    return _headline_of(nb), figures, _effects_of(nb), used
 
 
 def _reason(exc: Exception) -> str:
@@ -223,11 +312,11 @@ def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResul
     start = time.perf_counter()
     try:
         try:
-            headline, figures, effects = _execute(spec, out_dir, parameters)
+            headline, figures, effects, used = _execute(spec, out_dir, parameters)
         except Exception as exc:
             if not any(sign in str(exc) for sign in KERNEL_START_FAILURES):
                 raise
-            headline, figures, effects = _execute(spec, out_dir, parameters)
+            headline, figures, effects, used = _execute(spec, out_dir, parameters)
     except Exception as exc:
         return ReportResult(
             spec.name, spec.title, None, "", time.perf_counter() - start, error=_reason(exc)
@@ -240,4 +329,5 @@ def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResul
         time.perf_counter() - start,
         figures=figures,
         effects=effects,
+        cache_entries=used,
     )

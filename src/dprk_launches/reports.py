@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -9,7 +11,9 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -29,6 +33,7 @@ from .report_run import (
     kernel_env,
     render_html,
     run_report,
+    stop_running_kernels,
 )
 from .report_specs import (
     PARAMS_KEYS,
@@ -40,6 +45,7 @@ from .report_specs import (
     load_params_file,
     notebook_parameters,
 )
+from .schemas import DataError
 
 __all__ = [
     "DRAWING_CALLS",
@@ -70,6 +76,42 @@ __all__ = [
 ]
 
 MANIFEST = ".manifest.json"
+LOCK = ".manifest.lock"
+RESULTS_DIR = config.PROJECT_ROOT / "benchmarks" / "results"
+
+
+class OutputError(DataError):
+    """An output folder that cannot take the pages: a file, read-only, a device, or full."""
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse, before any work, an output folder that is a file or device, cannot be created, or
+    cannot be written (a probe file is written, flushed and removed)."""
+    shown = config.display_path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(shown, "is not a folder; give --out a folder for the HTML pages")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".probe-") as probe:
+            probe.write(b"\0" * 4096)
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        raise OutputError(
+            shown, f"cannot be written ({exc.strerror or exc}); choose another --out"
+        ) from None
+
+
+@contextlib.contextmanager
+def manifest_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on out_dir's manifest (fcntl), so concurrent builds lose no entry."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _named_paths(parameters: dict, base: Path) -> list[Path]:
@@ -101,10 +143,19 @@ def _files_under(path: Path) -> list[Path]:
 
 
 def project_inputs() -> list[Path]:
-    """Files every report reads: the pinned-sources list, the package code and templates, our catalogue."""
+    """Files every report reads: the pinned-sources list, the package code and templates, the
+    benchmark results (calibration, bartlett, backtest...), our catalogue and every committed data file."""
     paths = [config.SOURCES_TOML, *sorted(config.PACKAGE_DIR.rglob("*.py"))]
     paths += sorted(config.PACKAGE_DIR.joinpath("templates").rglob("*.*"))
-    return paths + events.catalogue_files()
+    paths += sorted(RESULTS_DIR.glob("*.json"))  # calibration, bartlett, bench, a later backtest
+    committed = [
+        p
+        for p in sorted(config.DATA_DIR.rglob("*"))
+        if p.is_file()
+        and not p.is_relative_to(config.RAW_DIR)
+        and not p.is_relative_to(config.PROCESSED_DIR)
+    ]
+    return list(dict.fromkeys(paths + events.catalogue_files() + committed))
 
 
 def inputs_digest(spec: ReportSpec, parameters: dict) -> str:
@@ -159,7 +210,23 @@ def _record(manifest: dict, result: ReportResult, digest: str | None) -> None:
             "title": result.title,
             "figures": result.figures,
             "effects": list(result.effects),
+            "cache_entries": dict(result.cache_entries),
         }
+
+
+def _entries_unchanged(entry: dict) -> bool:
+    """Whether every cache entry a page was built from still has the sha256 it had (an entry since
+    removed is fine: it is rebuilt from the same verified inputs; a changed one makes the page stale)."""
+    for path, digest in entry.get("cache_entries", {}).items():
+        try:
+            manifest = json.loads(config.manifest_path(Path(path)).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            return False
+        if not isinstance(manifest, dict) or manifest.get("sha256") != digest:
+            return False
+    return True
 
 
 def _up_to_date(
@@ -172,6 +239,7 @@ def _up_to_date(
         and entry.get("inputs") == digest
         and not entry.get("error")
         and (out_dir / f"{spec.name}.html").exists()
+        and _entries_unchanged(entry)
     ):
         return ReportResult(
             spec.name,
@@ -190,28 +258,54 @@ def build_report(
     spec: ReportSpec, out_dir: Path, force: bool = False, parameters: dict | None = None
 ) -> ReportResult:
     """Build one report in this process, skipping it when its inputs are unchanged; updates the manifest."""
+    check_out_dir(out_dir)
     params = {**spec.parameters, **(parameters or {})}
     digest = inputs_digest(spec, params)
     manifest = _read_manifest(out_dir)
     result = None if force else _up_to_date(spec, out_dir, manifest, digest)
     if result is None:
         result = run_report(spec, out_dir, params)
-        manifest = _read_manifest(out_dir)
-        _record(manifest, result, digest)
-        _atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        with manifest_lock(out_dir):
+            manifest = _read_manifest(out_dir)
+            _record(manifest, result, digest)
+            _write_manifest(out_dir, manifest)
     return result
 
 
+def _write_manifest(out_dir: Path, manifest: dict) -> None:
+    """Write the manifest atomically (call with the lock held)."""
+    _atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+
+
 def _exit_quietly(signum: int, frame: object) -> None:
-    """Ctrl-C in a worker: remove its scratch folder and exit at once (its kernel follows its parent)."""
+    """Ctrl-C or SIGTERM in a worker: kill its kernel, remove its scratch folder (sockets, connection
+    file, log) and exit at once, so nothing writes a page after the build stopped."""
+    stop_running_kernels()
     for scratch in Path(tempfile.gettempdir()).glob(f"dprk-{os.getpid()}-*"):
         shutil.rmtree(scratch, ignore_errors=True)
-    os._exit(130)
+    os._exit(128 + signum)
 
 
 def _worker_init() -> None:
-    """Worker processes stop quietly on Ctrl-C; the parent prints the one line."""
+    """Worker processes stop quietly on Ctrl-C and SIGTERM; the parent prints the one line."""
     signal.signal(signal.SIGINT, _exit_quietly)
+    signal.signal(signal.SIGTERM, _exit_quietly)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM in the parent: stop like Ctrl-C (workers are stopped, the one line is printed)."""
+    raise KeyboardInterrupt
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Send SIGTERM to every worker (each kills its kernel and scratch) and wait for them."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError):
+            os.kill(process.pid, signal.SIGTERM)
+    for process in processes:
+        process.join(timeout=10)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _run_parallel(
@@ -223,6 +317,7 @@ def _run_parallel(
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     results = []
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         futures = [pool.submit(run_report, spec, out_dir, params) for spec, params, _ in todo]
         for future in tqdm(
@@ -233,9 +328,11 @@ def _run_parallel(
             file=sys.stderr,
         ):
             results.append(future.result())
-    except KeyboardInterrupt:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
+    except (KeyboardInterrupt, BrokenProcessPool):  # a worker stopped by Ctrl-C is the same stop
+        _stop_workers(pool)
+        raise KeyboardInterrupt from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     pool.shutdown(wait=True)
     return results
 
@@ -253,6 +350,11 @@ def build_reports(
         print(f"error: --jobs must be at least 1, got {jobs}", file=sys.stderr)
         return 2
     out_dir = out_dir or config.REPORTS_DIR
+    try:
+        check_out_dir(out_dir)
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     specs, problems = discover_all(notebooks_dir)
     broken = {p.name for p in problems if p.name}
     if only:
@@ -291,17 +393,22 @@ def build_reports(
         else:
             status = f"built in {r.seconds:.1f}s, {r.figures} figure(s)"
         print(f"{r.name}: {status}", file=sys.stderr)
-        _record(manifest, r, digests.get(r.name))
     all_specs, all_problems = discover_all(notebooks_dir)
     known = {s.name for s in all_specs} | {p.name for p in all_problems if p.name}
-    manifest = {k: v for k, v in sorted(manifest.items()) if k in known}
-    _atomic_write(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    entries = [
-        {"name": k, **v, "page": (out_dir / f"{k}.html").exists()}
-        for k, v in manifest.items()
-        if (out_dir / f"{k}.html").exists() or v.get("error")
-    ]
-    _atomic_write(out_dir / "index.html", _index_html(entries))
+    with manifest_lock(
+        out_dir
+    ):  # another build may have recorded pages meanwhile: merge into its file
+        manifest = _read_manifest(out_dir)
+        for r in results:
+            _record(manifest, r, digests.get(r.name))
+        manifest = {k: v for k, v in sorted(manifest.items()) if k in known}
+        _write_manifest(out_dir, manifest)
+        entries = [
+            {"name": k, **v, "page": (out_dir / f"{k}.html").exists()}
+            for k, v in manifest.items()
+            if (out_dir / f"{k}.html").exists() or v.get("error")
+        ]
+        _atomic_write(out_dir / "index.html", _index_html(entries))
     failed = [r.name for r in results if r.error] + [
         config.display_path(p.params_file) for p in problems if not p.name
     ]
