@@ -79,6 +79,18 @@ def _events_rules_markdown() -> str:
         + ", ".join(f"`{h}`" for h in schemas.BLOCKED_HOSTS)
         + "; hosts ending in a dot; and it warns (stderr, exit code unchanged) about each file's "
         "`secondary` rows.",
+        "- `source_kind` is checked against the host (rule table `schemas.HOST_KINDS`; in our "
+        "catalogue a mismatch is an error): "
+        + "; ".join(
+            f"{' or '.join(kinds)}: "
+            + ", ".join(f"`{h}`" for h, k in schemas.HOST_KINDS.items() if k == kinds)
+            for kinds in dict.fromkeys(schemas.HOST_KINDS.values())
+        )
+        + "; government domains ("
+        + ", ".join(f"`*{s}`" for s in schemas.PRIMARY_SUFFIXES)
+        + ") primary or secondary; every other host (newspapers, broadcasters) "
+        + " or ".join(schemas.PRESS_KINDS)
+        + ", never primary.",
         f"- Dates: years {schemas.FIRST_YEAR}-{schemas.LAST_YEAR}; `YYYY-MM-DD`, or `YYYY-MM` "
         "exactly when `date_precision` is `month` (the event then spans the month).",
         f"- Text: UTF-8 (a BOM is fine), at most {schemas.MAX_FIELD_CHARS} characters per field, "
@@ -95,6 +107,29 @@ def _events_rules_markdown() -> str:
     return "\n".join(lines)
 
 
+def _supplement_markdown() -> str:
+    """The launch supplement's rules as Markdown (columns, kinds, precedence)."""
+    return "\n".join(
+        [
+            "## Our launch supplement: `data/launches/`",
+            "",
+            "Launches after the CNS/NTI mirror's last row (and any launch it lacks), one row per "
+            "launch, each checked against the original statement or wire story. Columns, in this "
+            "order: " + ", ".join(f"`{c}`" for c in schemas.SUPPLEMENT_COLUMNS) + ".",
+            "",
+            f"- `kind`: {', '.join(schemas.LAUNCH_KINDS)} (as the source says); `missile_type`: "
+            f"{', '.join(schemas.MISSILE_TYPES)}; `n_missiles` as reported, empty when the source "
+            "gives no number (the day then counts 1 missile, the least the source states).",
+            "- `source_kind`: primary (JCS, Japan MOD, KCNA) or wire (Yonhap, AP, Reuters, AFP), "
+            "checked against the host rules above; blocked hosts are refused.",
+            "- Precedence: CNS/NTI rows win where both have the day; `sources update nagix_tests` "
+            "lists the supplement rows a newer CNS file covers. The default launch series is "
+            "ballistic (CNS scope) plus the supplement's ballistic days; `load_launches(kinds=...)` "
+            "adds the cruise and other launch days of CSIS and the supplement.",
+        ]
+    )
+
+
 def data_readme_text() -> str:
     """The full text of data/README.md."""
     parts = [HEADER, "## Sources", ""]
@@ -104,7 +139,8 @@ def data_readme_text() -> str:
     parts.extend(_source_markdown(s) for s in pinned.values())
     parts.extend(["", "Citations:", ""])
     parts.extend(f"- `{s.name}`: {s.citation}" for s in pinned.values())
-    parts.extend(["", _events_rules_markdown(), "", "## Data dictionary", ""])
+    parts.extend(["", _events_rules_markdown(), "", _supplement_markdown()])
+    parts.extend(["", "## Data dictionary", ""])
     parts.append("\n\n".join(_schema_markdown(s) for s in table_schemas.ALL_SCHEMAS))
     return "\n".join(parts) + "\n"
 

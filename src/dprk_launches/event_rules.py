@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -95,6 +96,41 @@ def source_policy_problem(url: str) -> str | None:
     return None
 
 
+def _host(url: str) -> str:
+    """The lower-case host of a URL without a leading 'www.' ('' when it has none)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def host_kinds(url: str) -> tuple[str, tuple[str, ...]]:
+    """(rule, kinds): the host rule matching a source URL and the source_kind values it allows."""
+    host = _host(url)
+    for known, kinds in schemas.HOST_KINDS.items():
+        if host == known or host.endswith("." + known):
+            return known, kinds
+    for suffix in schemas.PRIMARY_SUFFIXES:
+        if host.endswith(suffix):
+            return f"*{suffix}", ("primary", "secondary")
+    return "press (any other host)", schemas.PRESS_KINDS
+
+
+def host_kind_problem(url: str, kind: str) -> str | None:
+    """Why a declared source_kind does not fit its host's rule (schemas.HOST_KINDS), or None."""
+    if kind not in schemas.SOURCE_KINDS:
+        return None
+    rule, allowed = host_kinds(url)
+    if kind in allowed:
+        return None
+    return (
+        f"source_kind '{kind}' does not fit host '{_host(url)}' (rule {rule}: "
+        f"{' or '.join(allowed)}); cite the acting body's release for 'primary', a news agency "
+        "for 'wire'"
+    )
+
+
 def _vocabulary_problem(column: str, value: str, allowed: list[str]) -> tuple[str, str, str]:
     """A (column, value, reason) naming the allowed values and the nearest one."""
     what = "empty" if not value else f"unknown {column} '{value}'{_nearest(value, allowed)}"
@@ -182,6 +218,17 @@ def _response_problem(row: dict) -> tuple[str, str, str] | None:
     return None
 
 
+def _is_catalogue_file(file: str) -> bool:
+    """True when a row's file (as displayed) is one of our catalogue files in data/events/."""
+    path = Path(file)
+    if not path.is_absolute():
+        path = config.PROJECT_ROOT / path
+    try:
+        return path.resolve().parent == config.EVENTS_DIR.resolve()
+    except OSError:
+        return False
+
+
 def _title_key(row: dict) -> tuple[str, str]:
     """What makes two rows the same event: category and title, case- and space-folded."""
     return row["category"], " ".join(row["title"].lower().split())
@@ -225,6 +272,10 @@ def _validate_rows(
         if problem is None and row["file"] in strict_files:
             if reason := source_policy_problem(row["source_url"]):
                 problem = ("source_url", row["source_url"], reason)
+            elif _is_catalogue_file(row["file"]) and (
+                reason := host_kind_problem(row["source_url"], row["source_kind"])
+            ):
+                problem = ("source_kind", row["source_kind"], reason)
         if problem is None and row["event_id"] in ids:
             first = ids[row["event_id"]]
             problem = (

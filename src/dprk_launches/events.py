@@ -37,6 +37,7 @@ from .event_rules import (
     SLUG_RE,
     TIME_RE,
     _finish,
+    _host,
     _validate_rows,
     source_policy_problem,
     to_file_frame,
@@ -164,6 +165,14 @@ def check(path: Path | str, own_categories: bool = False) -> CheckResult:
         if row["source_kind"] == "secondary":
             secondary.setdefault(row["file"], []).append(row["row"])
     notes = list(theirs.warnings)
+    for row in theirs.rows:
+        host = _host(row["source_url"])
+        reprint = [h for h in schemas.REPRINT_HOSTS if host == h or host.endswith("." + h)]
+        if reprint:
+            notes.append(
+                f"{row['file']} row {row['row']}: source on the reprint/content-farm host "
+                f"'{host}'; replace it with the agency's release or the wire story"
+            )
     for file, rows in sorted(secondary.items()):
         listed = ", ".join(map(str, rows))
         notes.append(

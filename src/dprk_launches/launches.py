@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from . import config, tablecache
+from . import config, launch_supplement, schemas, tablecache
 from .launch_files import (
     MISSING_WORDS,
     NUMBER_RE,
@@ -48,6 +48,7 @@ __all__ = [
     "cross_check",
     "csis_coverage",
     "launches_from_missiles",
+    "load_cns_launches",
     "load_launches",
     "load_missiles",
     "load_provocations",
@@ -173,13 +174,51 @@ def launches_from_missiles(missiles: pd.DataFrame) -> pd.DataFrame:
     return LAUNCHES.validate(table)
 
 
-def load_launches(source: LaunchSource = "nagix", path: Path | str | None = None) -> pd.DataFrame:
-    """One row per launch day on the Pyongyang clock (see table_schemas.LAUNCHES); unit: launch days."""
+def load_cns_launches(
+    source: LaunchSource = "nagix", path: Path | str | None = None
+) -> pd.DataFrame:
+    """CNS/NTI launch days only (no supplement), one row per day on the Pyongyang clock."""
     if path is not None:
         return launches_from_missiles(load_missiles(source=source, path=path))
     file, _ = _resolve_path(_reader(source)[0], None)
     return tablecache.cached_table(
         f"launches-{source}", [file], lambda: launches_from_missiles(load_missiles(source))
+    )
+
+
+def load_launches(
+    source: LaunchSource = "nagix",
+    path: Path | str | None = None,
+    kinds: Iterable[str] = schemas.DEFAULT_KINDS,
+    supplement: bool = True,
+) -> pd.DataFrame:
+    """One row per launch day on the Pyongyang clock (see table_schemas.LAUNCHES); unit: launch days.
+
+    The pinned primary series (nagix, no `path`) is CNS/NTI plus our launch supplement's days that
+    CNS lacks (CNS wins where both exist); `kinds` adds cruise and other launch days from CSIS and
+    the supplement (default: ballistic only, CNS scope). Cross-check sources, a user's `path` or
+    `supplement=False` give CNS alone. attrs: 'kinds', 'added' (day -> source, kinds, citation),
+    'superseded' (supplement rows a CNS day covers).
+    """
+    kinds = launch_supplement._check_kinds(kinds)
+    cns = load_cns_launches(source, path)
+    if source != "nagix" or path is not None or not supplement:
+        if kinds != schemas.DEFAULT_KINDS:
+            raise ValueError("kinds other than ballistic need the pinned nagix series")
+        return cns
+    file, _ = _resolve_path(_reader(source)[0], None)
+    inputs = [file, *launch_supplement.supplement_files()]
+    if kinds != schemas.DEFAULT_KINDS:
+        inputs.append(_resolve_path("csis_provocations", None)[0])
+
+    def build() -> pd.DataFrame:
+        provocations = load_provocations() if kinds != schemas.DEFAULT_KINDS else None
+        return launch_supplement.merge_launch_days(
+            cns, launch_supplement.load_supplement(), provocations, kinds
+        )
+
+    return tablecache.cached_table(
+        f"launches-{source}-supplement", inputs, build, settings=",".join(kinds)
     )
 
 

@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import config, launches, sources
@@ -24,6 +24,7 @@ class SourceUpdate:
     removed: list[str]
     revised: list[str]
     origin: str = ""
+    covered: list[str] = field(default_factory=list)
 
     def report(self, limit: int = 10) -> str:
         """Lines for the terminal: the new pin, then counts and the first rows of each change."""
@@ -40,6 +41,12 @@ class SourceUpdate:
             lines += [f"  {mark} {key}" for key in keys[:limit]]
             if len(keys) > limit:
                 lines.append(f"  {mark} ... and {len(keys) - limit} more")
+        if self.covered:
+            lines.append(
+                f"  launch supplement: {len(self.covered)} row(s) now on a CNS launch day "
+                "(CNS wins; remove them from data/launches/ once checked):"
+            )
+            lines += [f"  = {key}" for key in self.covered]
         return "\n".join(lines)
 
 
@@ -97,6 +104,20 @@ def source_rows(name: str, path: Path) -> dict[str, dict[str, str]]:
         " ".join(row[:2]): dict(zip(columns, row, strict=True))
         for row in frame.itertuples(index=False, name=None)
     }
+
+
+def supplement_covered(name: str, path: Path) -> list[str]:
+    """Supplement rows on a launch day of a candidate CNS file (nagix_tests only; else none)."""
+    import warnings
+
+    from . import launch_supplement
+
+    if name != "nagix_tests":
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        missiles = launches.load_missiles("nagix", path=path)
+    return launch_supplement.covered_by_missiles(missiles)
 
 
 def _changed(old: dict[str, str], new: dict[str, str]) -> list[str]:
@@ -173,6 +194,7 @@ def update_source(
             candidate = mirror / old.mirror_path
             origin = f"the mirror {candidate} ({exc})"
         new_rows = source_rows(name, candidate)
+        covered = supplement_covered(name, candidate)
         old_rows = source_rows(name, sources.fetch(name, toml_path=toml_path))
         new_sha = sources.sha256_of(candidate)
         keep_url = url if url and url.startswith(("http://", "https://")) else upstream
@@ -206,4 +228,4 @@ def update_source(
         for k in sorted(set(new_rows) & set(old_rows))
         if new_rows[k] != old_rows[k]
     ]
-    return SourceUpdate(name, old, new, added, removed, revised, origin)
+    return SourceUpdate(name, old, new, added, removed, revised, origin, covered)

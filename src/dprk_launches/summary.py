@@ -48,7 +48,12 @@ def summary() -> dict:
         },
         "events_per_year_category": events_per_year_category(),
         "sources": {name: s.sha256 for name, s in pinned.items()},
-        "data_through": freshness.data_through(),
+        "launches_through": (through := freshness.data_through())["launches"],
+        "launches_source": freshness.launches_source(through),
+        "cns_through": through["cns"],
+        "csis_through": through["csis"],
+        "events_through": through["events"],
+        "data_through": through,
         "data_through_sentence": freshness.data_through_sentence(),
         "data_versions": {
             name: f"{s.repository}@{s.commit[:12]} ({s.version})" for name, s in pinned.items()

@@ -10,8 +10,10 @@ from .schemas import (
     FIRST_YEAR,
     FREE_TEXT_COLUMNS,
     LAST_YEAR,
+    LAUNCH_KINDS,
     LAUNCH_SOURCES,
     MAX_FIELD_CHARS,
+    MISSILE_TYPES,
     OUTCOMES,
     PRECISIONS,
     SOURCE_KINDS,
@@ -114,7 +116,12 @@ LAUNCHES = pa.DataFrameSchema(
         "date_local": _col(
             "datetime64[ns]", "Launch day on the Pyongyang clock (first of month if month-only)."
         ),
-        "n_missiles": _col(int, "Missiles fired that day (CNS/NTI scope).", checks=pa.Check.ge(1)),
+        "n_missiles": _col(
+            int,
+            "Missiles fired that day (CNS/NTI scope; a supplement or CSIS day whose source gives no "
+            "number counts 1, the least it states).",
+            checks=pa.Check.ge(1),
+        ),
         "missile_types": _col(str, "Missile classes fired that day, ';'-joined, sorted."),
         "outcomes": _col(str, "Outcomes that day with counts, e.g. 'success:2;failure:1'."),
         "facilities": _col(str, "Launch facilities that day, ';'-joined, sorted."),
@@ -128,6 +135,59 @@ LAUNCHES = pa.DataFrameSchema(
     ordered=True,
     name="launches",
     description="One row per launch day on the Pyongyang clock (unit: launch days).",
+)
+
+SUPPLEMENT = pa.DataFrameSchema(
+    {
+        "launch_id": _col(
+            str, "Stable slug: YYYY-MM-DD (own clock) and a short name.", unique=True
+        ),
+        "date": _col(str, "Launch date as the source prints it, on its own clock (YYYY-MM-DD)."),
+        "time_local": _col(
+            str, "Launch time HH:MM on that clock where the source gives one, else ''."
+        ),
+        "timezone": _col(
+            str, "IANA time zone of date and time (JCS and Japan MOD: Asia/Seoul, Asia/Tokyo)."
+        ),
+        "kind": _col(
+            str,
+            "ballistic, cruise or other, as the source says.",
+            checks=pa.Check.isin(LAUNCH_KINDS),
+        ),
+        "missile_type": _col(
+            str,
+            "Class as the source gives it (SRBM ... or Unknown).",
+            checks=pa.Check.isin(MISSILE_TYPES),
+        ),
+        "n_missiles": _col(
+            "Int64",
+            "Missiles as reported; missing when the source gives no number (counts 1 in launch days).",
+            nullable=True,
+        ),
+        "facility": _col(str, "Launch site as the source names it."),
+        "description": _col(str, "What was fired, in a sentence, from the source."),
+        "source_url": _col(
+            str, "The original statement or wire story the row was checked against."
+        ),
+        "source_kind": _col(
+            str,
+            "primary (JCS, Japan MOD, KCNA) or wire (Yonhap, AP, Reuters, AFP).",
+            checks=pa.Check.isin(["primary", "wire"]),
+        ),
+        "source_note": _col(
+            str, "What the source says (time, site, distance) and any corroboration."
+        ),
+        "date_local": _col(
+            "datetime64[ns]", "Launch day on the Pyongyang clock (noon when no time)."
+        ),
+        "file": _col(str, "Supplement file the row comes from."),
+        "row": _col(int, "1-based data row in that file.", checks=pa.Check.ge(1)),
+    },
+    strict=True,
+    ordered=True,
+    name="launch_supplement",
+    description="Our launch supplement (data/launches/): launches after the CNS/NTI mirror's last row "
+    "or missing from it, one row per launch, each checked against the original statement or wire story.",
 )
 
 PROVOCATIONS = pa.DataFrameSchema(
@@ -248,4 +308,4 @@ EVENTS = pa.DataFrameSchema(
     ),
 )
 
-ALL_SCHEMAS = [MISSILES, LAUNCHES, PROVOCATIONS, EVENTS]
+ALL_SCHEMAS = [MISSILES, LAUNCHES, SUPPLEMENT, PROVOCATIONS, EVENTS]

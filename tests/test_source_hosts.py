@@ -1,0 +1,78 @@
+"""The host rule table: source_kind checked against the host, blocklist and reprint warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dprk_launches import config, events, schemas
+from dprk_launches.event_rules import host_kind_problem, host_kinds
+
+
+@pytest.mark.parametrize(
+    ("url", "kind", "ok"),
+    [
+        ("https://home.treasury.gov/news/press-releases/sm924", "primary", True),
+        ("https://home.treasury.gov/news/press-releases/sm924", "wire", False),
+        ("https://press.un.org/en/2017/sc13141.doc.htm", "primary", True),
+        ("https://www.reuters.com/world/x", "wire", True),
+        ("https://www.reuters.com/world/x", "primary", False),
+        ("https://en.yna.co.kr/view/AEN1", "wire", True),
+        ("https://kcnawatch.org/newstream/1", "primary", True),
+        ("https://www.koreaherald.com/view.php?ud=1", "wire", True),
+        ("https://www.koreaherald.com/view.php?ud=1", "secondary", True),
+        ("https://www.koreaherald.com/view.php?ud=1", "primary", False),
+        ("https://www.mofa.go.jp/a.html", "primary", True),
+        ("https://menafn.com/1/x", "primary", False),
+    ],
+)
+def test_the_host_decides_which_source_kinds_are_allowed(url: str, kind: str, ok: bool) -> None:
+    assert (host_kind_problem(url, kind) is None) is ok
+
+
+def test_a_sub_domain_follows_its_parent_rule_and_unknown_kinds_are_left_to_the_vocabulary() -> (
+    None
+):
+    assert host_kinds("https://uk.reuters.com/x")[0] == "reuters.com"
+    assert host_kinds("https://news.example.org/x")[1] == schemas.PRESS_KINDS
+    assert host_kind_problem("https://www.reuters.com/x", "unknown") is None
+
+
+def test_blocked_and_reprint_lists_do_not_overlap_and_reprints_get_no_primary() -> None:
+    assert not set(schemas.BLOCKED_HOSTS) & set(schemas.REPRINT_HOSTS)
+    for host in schemas.REPRINT_HOSTS:
+        assert "primary" not in host_kinds(f"https://{host}/x")[1]
+
+
+def test_events_check_passes_on_our_catalogue_with_the_host_rules(mirror: Path) -> None:
+    result = events.check(config.EVENTS_DIR)
+    assert result.problems == []
+    assert any("reprint/content-farm host" in w for w in result.warnings)
+
+
+def test_a_catalogue_row_whose_kind_does_not_fit_its_host_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "events"
+    folder.mkdir()
+    source = config.EVENTS_DIR / "sanctions_un.csv"
+    text = source.read_text(encoding="utf-8")
+    header, first, *_ = text.splitlines()
+    assert "undocs.org" in first and ",primary," in first
+    (folder / "sanctions_un.csv").write_text(
+        header + "\n" + first.replace(",primary,", ",wire,", 1) + "\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(config, "EVENTS_DIR", folder)
+    problems = events.check(folder / "sanctions_un.csv").problems
+    assert any(p.column == "source_kind" and "does not fit host" in p.reason for p in problems)
+
+
+def test_a_users_file_gets_no_host_kind_error(tmp_path: Path, mirror: Path) -> None:
+    row = (
+        "2030-01-02-test-row,sanctions_us,designation,US Treasury,A host test row,2030-01-02,,day,"
+        "America/New_York,,https://home.treasury.gov/x,wire,a note,,,\n"
+    )
+    path = tmp_path / "mine.csv"
+    path.write_text(",".join(schemas.EVENT_FILE_COLUMNS) + "\n" + row, encoding="utf-8")
+    assert events.check(path).problems == []
