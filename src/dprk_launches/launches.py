@@ -180,6 +180,12 @@ def load_cns_launches(
     """CNS/NTI launch days only (no supplement), one row per day on the Pyongyang clock."""
     if path is not None:
         return launches_from_missiles(load_missiles(source=source, path=path))
+    if source == "nagix":  # the cached primary series without the days our supplement adds
+        merged = load_launches()
+        cns = merged[~merged["launch_id"].isin(list(merged.attrs.get("added", {})))]
+        cns = cns.reset_index(drop=True)
+        cns.attrs = {}
+        return cns
     file, _ = _resolve_path(_reader(source)[0], None)
     return tablecache.cached_table(
         f"launches-{source}", [file], lambda: launches_from_missiles(load_missiles(source))
@@ -201,24 +207,26 @@ def load_launches(
     'superseded' (supplement rows a CNS day covers).
     """
     kinds = launch_supplement._check_kinds(kinds)
-    cns = load_cns_launches(source, path)
     if source != "nagix" or path is not None or not supplement:
         if kinds != schemas.DEFAULT_KINDS:
             raise ValueError("kinds other than ballistic need the pinned nagix series")
-        return cns
+        if source == "nagix" and path is None:
+            return load_cns_launches()
+        return load_cns_launches(source, path)
     file, _ = _resolve_path(_reader(source)[0], None)
     inputs = [file, *launch_supplement.supplement_files()]
     if kinds != schemas.DEFAULT_KINDS:
         inputs.append(_resolve_path("csis_provocations", None)[0])
 
     def build() -> pd.DataFrame:
+        cns = launches_from_missiles(load_missiles(source))
         provocations = load_provocations() if kinds != schemas.DEFAULT_KINDS else None
         return launch_supplement.merge_launch_days(
             cns, launch_supplement.load_supplement(), provocations, kinds
         )
 
     return tablecache.cached_table(
-        f"launches-{source}-supplement", inputs, build, settings=",".join(kinds)
+        f"launches-{source}", inputs, build, settings="kinds=" + ",".join(kinds)
     )
 
 
