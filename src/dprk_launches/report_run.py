@@ -150,7 +150,7 @@ def render_html(nb: NotebookNode, title: str) -> str:
         exclude_output_prompt=True,
     )
     _escape_outputs(nb)
-    nb.metadata["title"] = html.escape(title)
+    nb.metadata["title"] = title  # the template escapes it
     stated = nbformat.v4.new_markdown_cell(
         f'<p class="dprk-freshness">{html.escape(freshness.data_through_sentence())}</p>'
     )
@@ -158,7 +158,7 @@ def render_html(nb: NotebookNode, title: str) -> str:
     nb.cells.insert(at, stated)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": html.escape(title)}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return body
 
 
