@@ -7,7 +7,7 @@ JOBS ?=
 DASK ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data lab reports test bench bartlett calibration lint format clean
+.PHONY: help setup data lab reports test bench backtest bartlett calibration lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test: $(STAMP) ## run the test suite (unit, property, bad input, notebooks, brow
 
 bench: data ## speed benchmarks, one JSON object
 	$(PY) benchmarks/run.py
+
+backtest: data ## the launch forecaster scored out of sample, beside baselines (benchmarks/results/backtest.json)
+	$(PY) benchmarks/backtest.py
 
 bartlett: data ## the LR's Bartlett factor from held-out null simulations (benchmarks/results/bartlett.json)
 	$(PY) benchmarks/bartlett.py

@@ -87,11 +87,11 @@ def test_gradient_matches_finite_differences(
 def _reference_loglik(x: np.ndarray, y: np.ndarray, design: model.Design) -> float:
     """Plain numpy log-likelihood, written from the model's formula, day arrays at a time."""
     mu, r, cov, alpha, kappa, beta = model._unpack(x, design)
-    h = model.N_HARMONICS
+    h = design.spec.n_harmonics
     g = np.zeros(len(y))
     for t in range(1, len(y)):
         g[t] = kappa * g[t - 1] + (1 - kappa) * y[t - 1]
-    base = np.exp(mu[design.era_codes] + r[design.year_codes] + cov[: 2 * h] @ design.harmonics)
+    base = np.exp(mu[design.era_codes] + r[design.block_codes] + cov[: 2 * h] @ design.harmonics)
     gamma = np.concatenate([cov[2 * h : 2 * h + model.N_RECENCY], [0.0]])
     slopes = cov[2 * h + model.N_RECENCY :]
     mult = np.exp(beta * design.window + gamma[design.recency] + slopes @ design.activity)
@@ -109,8 +109,11 @@ def test_compiled_likelihood_matches_numpy_reference(
     )
     e, q, s = model._sizes(design)
     value, _ = model.objective(x, y, design)
-    gamma = x[e + q + 2 * model.N_HARMONICS : e + q + s]
-    penalty = model._penalty(x[e : e + q])[0] + 0.5 * (gamma @ gamma) / model.RECENCY_SD**2
+    gamma = x[e + q + design.n_season : e + q + s]
+    penalty = (
+        model._penalty(x[e : e + q], design.spec.step_sd)[0]
+        + 0.5 * (gamma @ gamma) / model.RECENCY_SD**2
+    )
     assert value == pytest.approx(penalty - _reference_loglik(x, y, design), rel=1e-10)
 
 
@@ -168,7 +171,7 @@ def test_prob_launch_within_matches_monte_carlo() -> None:
     x = model.start_values(np.zeros(len(days)), design)
     e, q, s = model._sizes(design)
     x[:e] = np.log(0.03)
-    x[e + q + 2 * model.N_HARMONICS] = 0.8  # recency class 1-3 days: launches come in bursts
+    x[e + q + design.n_season] = 0.8  # recency class 1-3 days: launches come in bursts
     x[e + q + s], x[e + q + s + 1] = 0.5, 0.8
     fit_ = model.IntensityFit(x, design, 0.0, len(days), 0)
     y = model.simulate(fit_, np.random.default_rng(2))

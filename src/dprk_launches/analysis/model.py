@@ -25,6 +25,7 @@ intensity ratio on window days; its test and interval are in `analysis.modeltest
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -35,8 +36,6 @@ from ..hawkes import excitation
 from ..series import era_of
 
 OMEGA = 2 * np.pi / 365.25
-N_HARMONICS = 2
-TREND_STEP_SD = 0.6
 RECENCY_EDGES = (1, 4, 8, 15, 31, 91)
 RECENCY_SD = 1.0
 ACTIVITY_WINDOWS = (30, 90)
@@ -47,29 +46,84 @@ ALPHA_MAX = 0.95
 KAPPA_BOUNDS = (0.05, 0.99)
 BETA_BOUNDS = (-6.0, 6.0)
 LONG_KERNEL_START = (0.5, 0.95)
-_DAYS = np.arange(367)
-HARMONIC_TABLE = np.vstack(
-    [f(j * OMEGA * _DAYS) for j in range(1, N_HARMONICS + 1) for f in (np.cos, np.sin)]
-)
 FTOL, GTOL, MAXCOR = 1e-8, 1e-5, 30
 
 
 @dataclass(frozen=True)
+class Spec:
+    """How flexible the background is: era levels or one level, trend block and step, season."""
+
+    eras: bool
+    block_months: int
+    step_sd: float
+    n_harmonics: int = 2
+    season_sd: float | None = None
+    kappa_max: float = 0.99
+
+    @property
+    def label(self) -> str:
+        """Short name, e.g. 'month RW sd 0.25, 2 harmonics' ('+ eras' when era levels are used)."""
+        block = {1: "month", 3: "quarter", 12: "year"}.get(
+            self.block_months, f"{self.block_months}-month"
+        )
+        eras = " + eras" if self.eras else ""
+        ridge = f" (ridge {self.season_sd:g})" if self.season_sd is not None else ""
+        delay = (
+            f", trigger delay <= {1 / (1 - self.kappa_max):.0f} d" if self.kappa_max < 0.99 else ""
+        )
+        return f"{block} RW sd {self.step_sd:g}{eras}, {self.n_harmonics} harmonics{ridge}{delay}"
+
+
+# The headline test's model (calibrated by `make calibration`, its Bartlett factor by `make
+# bartlett`): era levels, one random-walk level per calendar year.
+YEARLY = Spec(eras=True, block_months=12, step_sd=0.6, n_harmonics=2)
+# The forecaster: chosen by out-of-sample skill on the real record (`make backtest`,
+# benchmarks/results/backtest.json, "candidates"); the README's backtest table says why.
+FORECAST = Spec(eras=False, block_months=1, step_sd=0.25, n_harmonics=2)
+
+
+@cache
+def harmonic_table(n_harmonics: int) -> np.ndarray:
+    """Seasonal harmonics by day of year (rows cos 1, sin 1, cos 2, ...), shape (2 n, 367)."""
+    days = np.arange(367)
+    rows = [f(j * OMEGA * days) for j in range(1, n_harmonics + 1) for f in (np.cos, np.sin)]
+    return np.vstack(rows) if rows else np.zeros((0, len(days)))
+
+
+def block_codes(index: pd.DatetimeIndex, block_months: int) -> np.ndarray:
+    """Trend block per day: calendar blocks of `block_months` months (12: calendar years), from 0."""
+    months = index.year.to_numpy().astype(np.int64) * 12 + index.month.to_numpy() - 1
+    blocks = months // block_months
+    return blocks - blocks[0]
+
+
+@dataclass(frozen=True)
 class Design:
-    """Day-level covariates: era and year codes, seasonal harmonics, event window, recency classes."""
+    """Day-level covariates: era and trend-block codes, day of year, event window, recency classes."""
 
     era_codes: np.ndarray
     era_names: tuple[str, ...]
-    year_codes: np.ndarray
+    block_codes: np.ndarray
     day_of_year: np.ndarray
     window: np.ndarray
+    spec: Spec = YEARLY
     recency: np.ndarray | None = None
     counts: np.ndarray | None = None
 
     @property
+    def harmonic_table(self) -> np.ndarray:
+        """Seasonal harmonics by day of year for this design's spec."""
+        return harmonic_table(self.spec.n_harmonics)
+
+    @property
     def harmonics(self) -> np.ndarray:
-        """Seasonal harmonics per day, shape (2 * N_HARMONICS, days)."""
-        return HARMONIC_TABLE[:, self.day_of_year]
+        """Seasonal harmonics per day, shape (2 * n_harmonics, days)."""
+        return self.harmonic_table[:, self.day_of_year]
+
+    @property
+    def n_season(self) -> int:
+        """Number of seasonal coefficients (a cosine and a sine per harmonic)."""
+        return 2 * self.spec.n_harmonics
 
     @property
     def activity(self) -> np.ndarray:
@@ -82,27 +136,33 @@ class Design:
         return len(self.era_names)
 
     @property
-    def n_years(self) -> int:
-        """Number of calendar years of the trend."""
-        return int(self.year_codes.max()) + 1
+    def n_blocks(self) -> int:
+        """Number of trend blocks (months, quarters or years, by the spec)."""
+        return int(self.block_codes.max()) + 1
 
     def with_launches(self, y: np.ndarray) -> Design:
         """The same design with the recency classes of a launch-day series attached."""
         return replace(self, recency=recency_codes(y), counts=activity_counts(y))
 
     @classmethod
-    def build(cls, index: pd.DatetimeIndex, window: np.ndarray | None = None) -> Design:
+    def build(
+        cls, index: pd.DatetimeIndex, window: np.ndarray | None = None, spec: Spec = YEARLY
+    ) -> Design:
         """Design for a daily calendar; `window` is the 0/1 event-window indicator (None: no event term)."""
-        labels = era_of(index)
-        codes = labels.codes.astype(np.int64)
-        present = np.unique(codes)
-        remap = np.full(len(labels.categories), -1, dtype=np.int64)
-        remap[present] = np.arange(len(present))
-        names = tuple(str(labels.categories[c]) for c in present)
-        years = (index.year - index.year[0]).to_numpy().astype(np.int64)
+        index = pd.DatetimeIndex(index)
+        if spec.eras:
+            labels = era_of(index)
+            codes = labels.codes.astype(np.int64)
+            present = np.unique(codes)
+            remap = np.full(len(labels.categories), -1, dtype=np.int64)
+            remap[present] = np.arange(len(present))
+            names = tuple(str(labels.categories[c]) for c in present)
+            eras = remap[codes]
+        else:
+            eras, names = np.zeros(len(index), dtype=np.int64), ("all",)
         doy = index.day_of_year.to_numpy().astype(np.int64)
         w = np.zeros(len(index)) if window is None else np.asarray(window, dtype=float)
-        return cls(remap[codes], names, years, doy, w)
+        return cls(eras, names, block_codes(index, spec.block_months), doy, w, spec)
 
 
 N_RECENCY = len(RECENCY_EDGES) - 1
@@ -135,7 +195,7 @@ def recency_of(since: np.ndarray) -> np.ndarray:
 
 def _sizes(design: Design) -> tuple[int, int, int]:
     """Lengths of the era, trend and covariate (season, then recency) blocks of the parameter vector."""
-    return design.n_eras, design.n_years, 2 * N_HARMONICS + N_RECENCY + N_ACTIVITY
+    return design.n_eras, design.n_blocks, design.n_season + N_RECENCY + N_ACTIVITY
 
 
 def n_params(design: Design) -> int:
@@ -149,44 +209,45 @@ def _unpack(x: np.ndarray, design: Design) -> tuple[np.ndarray, ...]:
     return x[:e], x[e : e + q], x[e + q : e + q + s], x[e + q + s], x[e + q + s + 1], x[-1]
 
 
-def _penalty(r: np.ndarray) -> tuple[float, np.ndarray]:
-    """Random-walk penalty on the yearly trend levels and its gradient."""
+def _penalty(r: np.ndarray, step_sd: float) -> tuple[float, np.ndarray]:
+    """Random-walk penalty (first differences, sd step_sd) on the trend levels and its gradient."""
     d = np.diff(r)
-    value = 0.5 * (d @ d) / TREND_STEP_SD**2 + 0.5 * (r @ r) / TREND_LEVEL_SD**2
+    value = 0.5 * (d @ d) / step_sd**2 + 0.5 * (r @ r) / TREND_LEVEL_SD**2
     grad = r / TREND_LEVEL_SD**2
-    grad[1:] += d / TREND_STEP_SD**2
-    grad[:-1] -= d / TREND_STEP_SD**2
+    grad[1:] += d / step_sd**2
+    grad[:-1] -= d / step_sd**2
     return float(value), grad
 
 
 def background(x: np.ndarray, design: Design) -> np.ndarray:
     """Background intensity b_t per day."""
     mu, r, cov, *_ = _unpack(x, design)
-    season = cov[: 2 * N_HARMONICS]
-    return np.exp(mu[design.era_codes] + r[design.year_codes] + season @ design.harmonics)
+    season = cov[: design.n_season]
+    return np.exp(mu[design.era_codes] + r[design.block_codes] + season @ design.harmonics)
 
 
 def multiplier(x: np.ndarray, design: Design) -> np.ndarray:
     """exp(beta * w_t + gamma[k_t]) per day (needs the design's recency classes)."""
     cov = _unpack(x, design)[2]
-    gamma = np.concatenate([cov[2 * N_HARMONICS : 2 * N_HARMONICS + N_RECENCY], [0.0]])
-    slopes = cov[2 * N_HARMONICS + N_RECENCY :]
+    h = design.n_season
+    gamma = np.concatenate([cov[h : h + N_RECENCY], [0.0]])
+    slopes = cov[h + N_RECENCY :]
     return np.exp(x[-1] * design.window + gamma[design.recency] + slopes @ design.activity)
 
 
 def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.ndarray]:
     """Penalised negative log-likelihood and its analytic gradient (one compiled pass over the days)."""
     mu, r, cov, alpha, kappa, beta = _unpack(x, design)
-    season, gamma = cov[: 2 * N_HARMONICS], cov[2 * N_HARMONICS :]
+    season, gamma = cov[: design.n_season], cov[design.n_season :]
     ll, d_mu, d_r, d_season, d_gamma, d_slopes, d_last = kernels.loglik_and_grad(
         y,
         design.era_codes,
-        design.year_codes,
+        design.block_codes,
         design.day_of_year,
         design.window,
         design.recency,
         design.counts,
-        HARMONIC_TABLE,
+        design.harmonic_table,
         mu,
         r,
         season,
@@ -196,8 +257,12 @@ def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.n
         float(kappa),
         float(beta),
     )
-    pen, dpen = _penalty(r)
+    pen, dpen = _penalty(r, design.spec.step_sd)
     pen += 0.5 * (gamma @ gamma) / RECENCY_SD**2  # recency classes, then the activity slopes
+    season_sd = design.spec.season_sd
+    if season_sd is not None:
+        pen += 0.5 * (season @ season) / season_sd**2
+        d_season = d_season - season / season_sd**2
     grad = np.concatenate(
         [
             d_mu,
@@ -218,7 +283,8 @@ def _bounds(
     e, q, s = _sizes(design)
     b = (beta, beta) if beta is not None else BETA_BOUNDS
     a = (alpha, alpha) if alpha is not None else (0.0, ALPHA_MAX)
-    return [LOG_MU_BOUNDS] * e + [(-8.0, 8.0)] * q + [(-4.0, 4.0)] * s + [a, KAPPA_BOUNDS, b]
+    kappa = (KAPPA_BOUNDS[0], min(KAPPA_BOUNDS[1], design.spec.kappa_max))
+    return [LOG_MU_BOUNDS] * e + [(-8.0, 8.0)] * q + [(-4.0, 4.0)] * s + [a, kappa, b]
 
 
 def start_values(y: np.ndarray, design: Design) -> np.ndarray:
@@ -320,13 +386,14 @@ class IntensityFit:
 
     def recency_multipliers(self) -> np.ndarray:
         """exp(gamma) per recency class, the reference class last (1.0)."""
-        gamma = _unpack(self.x, self.design)[2][2 * N_HARMONICS : 2 * N_HARMONICS + N_RECENCY]
+        h = self.design.n_season
+        gamma = _unpack(self.x, self.design)[2][h : h + N_RECENCY]
         return np.exp(np.concatenate([gamma, [0.0]]))
 
     @property
     def activity_slopes(self) -> np.ndarray:
         """Change in log intensity per unit of log(1 + launch days in the previous 30 / 90 days)."""
-        return _unpack(self.x, self.design)[2][2 * N_HARMONICS + N_RECENCY :]
+        return _unpack(self.x, self.design)[2][self.design.n_season + N_RECENCY :]
 
     def activity_multiplier(self, recent: np.ndarray) -> np.ndarray:
         """exp(slopes . log(1 + counts)) for launch-day counts in the 30 / 90 days before, shape (2, ...)."""
@@ -356,7 +423,7 @@ def fit(
     # recency terms, and a long one carried by the kernel. Start in both and keep the better optimum.
     e, q, s = _sizes(design)
     long_kernel = start.copy()
-    long_kernel[e + q + 2 * N_HARMONICS : e + q + s] = 0.0
+    long_kernel[e + q + design.n_season : e + q + s] = 0.0
     long_kernel[e + q + s : e + q + s + 2] = LONG_KERNEL_START
     starts = (start, long_kernel) if multistart else (start,)
     best = min((_minimise(y, design, x, beta) for x in starts), key=lambda r: r.fun)
@@ -373,17 +440,17 @@ def fit_at(y: np.ndarray, design: Design, x: np.ndarray) -> IntensityFit:
 def extend(fit_: IntensityFit, index: pd.DatetimeIndex) -> IntensityFit:
     """A fit carried forward to a longer calendar that starts on the same day (to forecast past its end).
 
-    Later calendar years keep the last fitted year level (the random walk's forecast) and an era
+    Later trend blocks keep the last fitted block's level (the random walk's forecast) and an era
     that starts after the fitted calendar keeps the last fitted era's level; everything else is the fit's.
     """
-    design = Design.build(pd.DatetimeIndex(index))
+    design = Design.build(pd.DatetimeIndex(index), spec=fit_.design.spec)
     mu, r, cov, alpha, kappa, beta = _unpack(fit_.x, fit_.design)
     n = fit_.n_days
     if len(index) < n or not np.array_equal(design.day_of_year[:n], fit_.design.day_of_year):
         raise ValueError("the calendar must start on the fitted calendar's first day and be longer")
     names = fit_.design.era_names
     levels = [mu[names.index(n)] if n in names else mu[-1] for n in design.era_names]
-    years = np.concatenate([r, np.full(design.n_years - len(r), r[-1])])
+    years = np.concatenate([r, np.full(design.n_blocks - len(r), r[-1])])
     x = np.concatenate([levels, years, cov, [alpha, kappa, beta]])
     return IntensityFit(x, design, fit_.objective, len(index), fit_.n_launch_days)
 

@@ -1,0 +1,130 @@
+"""`make backtest`: the launch forecaster scored out of sample on the real record, beside baselines.
+
+Every candidate background (`CANDIDATES`, the model's flexibility: era levels or none, trend block,
+random-walk step, harmonics, trigger delay) is fitted at each of ~520 rolling origins from 2014 to the
+last data day less 30 days, seeing only the launch days up to the origin, and asked for the chance of a
+launch day within 1, 7 and 30 days. The forecaster is the candidate in `model.FORECAST`, which must be the
+one with the best 7-day Brier skill (the JSON says whether it is). Prints one JSON object and writes it
+to benchmarks/results/backtest.json.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse
+import json
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dprk_launches import launches, series
+from dprk_launches.analysis import backtest, model
+
+RESULTS = Path(__file__).resolve().parent / "results" / "backtest.json"
+CANDIDATES: tuple[model.Spec, ...] = (
+    model.YEARLY,
+    model.Spec(eras=False, block_months=12, step_sd=0.6),
+    model.Spec(eras=False, block_months=12, step_sd=0.3),
+    model.Spec(eras=False, block_months=3, step_sd=0.3),
+    model.Spec(eras=False, block_months=3, step_sd=0.5),
+    model.Spec(eras=False, block_months=1, step_sd=0.1),
+    model.Spec(eras=False, block_months=1, step_sd=0.25),
+    model.Spec(eras=False, block_months=3, step_sd=0.5, kappa_max=0.9),
+    model.Spec(eras=False, block_months=3, step_sd=0.5, n_harmonics=4, season_sd=0.5),
+    model.Spec(eras=False, block_months=3, step_sd=0.5, n_harmonics=0),
+)
+
+
+def real_record() -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """Launch days (0/1) of the whole record on its zero-filled daily calendar."""
+    daily = series.daily_counts(launches.load_launches())
+    return model.launch_days(daily), pd.DatetimeIndex(daily.index)
+
+
+def _run(spec: model.Spec, n_origins: int) -> tuple[str, np.ndarray, float]:
+    """One candidate's chances at every origin (in a worker process), with its run time."""
+    y, index = real_record()
+    pos = backtest.origins(index, n=n_origins)
+    started = time.perf_counter()
+    chances = backtest.model_chances(y, index, pos, spec)
+    return spec.label, chances, time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the candidates and the baselines, print and write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-origins", type=int, default=backtest.N_ORIGINS)
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    y, index = real_record()
+    pos = backtest.origins(index, n=args.n_origins)
+    obs = {h: backtest.outcomes(y, pos, h) for h in backtest.HORIZONS}
+    forecasts: dict[str, np.ndarray] = {
+        kind: backtest.rate_chances(y, index, pos, backtest.HORIZONS, kind)
+        for kind in backtest.BASELINES
+    }
+    seconds: dict[str, float] = {}
+    with ProcessPoolExecutor(max_workers=args.processes) as pool:
+        jobs = [pool.submit(_run, spec, args.n_origins) for spec in CANDIDATES]
+        for job in jobs:
+            label, chances, took = job.result()
+            forecasts[label], seconds[label] = chances, round(took, 1)
+            print(f"  {label}: {took:.0f} s", file=sys.stderr)
+    table = {}
+    for name, p in forecasts.items():
+        table[name] = {
+            f"{h}d": backtest.evaluate(p[:, i], obs[h], forecasts["rate_90d"][:, i])
+            for i, h in enumerate(backtest.HORIZONS)
+        }
+    labels = [spec.label for spec in CANDIDATES]
+    best = max(labels, key=lambda name: table[name]["7d"]["skill"])
+    chosen, current = model.FORECAST.label, model.YEARLY.label
+    result = {
+        "forecaster": chosen,
+        "best_candidate_7d": best,
+        "forecaster_is_best": chosen == best,
+        "current_model": current,
+        "skill_7d": round(table[chosen]["7d"]["skill"], 4),
+        "skill_7d_target": 0.15,
+        "n_origins": len(pos),
+        "first_origin": f"{index[pos[0]]:%Y-%m-%d}",
+        "last_origin": f"{index[pos[-1]]:%Y-%m-%d}",
+        "last_data_day": f"{index[-1]:%Y-%m-%d}",
+        "horizons_days": list(backtest.HORIZONS),
+        "launch_share_7d": round(float(obs[7].mean()), 4),
+        "baselines": backtest.BASELINES,
+        "summary": {
+            name: {
+                f"{h}d": {k: round(table[name][f"{h}d"][k], 4) for k in ("brier", "log", "skill")}
+                | {"reliable_bins": table[name][f"{h}d"]["reliable_bins"]}
+                for h in backtest.HORIZONS
+            }
+            for name in [chosen, *backtest.BASELINES, current]
+        },
+        "candidates": {
+            name: {f"{h}d_skill": round(table[name][f"{h}d"]["skill"], 4) for h in (1, 7, 30)}
+            | {"7d_log": round(table[name]["7d"]["log"], 4), "seconds": seconds[name]}
+            for name in labels
+        },
+        "reliability": {name: table[name] for name in [chosen, "rate_90d", current]},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    text = json.dumps(result, indent=2, sort_keys=True)
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

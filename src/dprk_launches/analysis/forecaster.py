@@ -1,0 +1,136 @@
+"""The launch forecaster: the chance of a launch day on day t given every launch day before t.
+
+One model (`analysis.model` with the backtest's chosen `model.FORECAST`) stands behind every number the
+suite prints. `fit_until` fits it to the launch days up to a day (no later day informs it);
+`chances_after` gives the chance of at least one launch day within 1..k days after that day, exact
+under the model (`IntensityFit.launch_free_chances`); `rolling_chances` does both for many days in
+order, each fit warm-started from the last, which is how `make backtest` scores the model out of
+sample and how `forecast` states its track record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..hawkes import excitation
+from . import model
+
+
+def grow(x: np.ndarray, old: model.Design, new: model.Design) -> np.ndarray:
+    """Parameters of a fit on a shorter calendar laid out for a longer one (a warm start).
+
+    Eras and trend blocks that the longer calendar adds take the last fitted level.
+    """
+    e, q, s = model._sizes(old)
+    e2, q2, s2 = model._sizes(new)
+    if s != s2:
+        raise ValueError("the two designs must have the same seasonal and recency terms")
+    mu, r, rest = x[:e], x[e : e + q], x[e + q :]
+    mu = np.concatenate([mu, np.full(e2 - e, mu[-1])])[:e2]
+    r = np.concatenate([r, np.full(q2 - q, r[-1])])[:q2]
+    return np.concatenate([mu, r, rest])
+
+
+def fit_until(
+    y: np.ndarray,
+    index: pd.DatetimeIndex,
+    pos: int,
+    spec: model.Spec = model.FORECAST,
+    start: model.IntensityFit | None = None,
+) -> model.IntensityFit:
+    """The model (no event term) fitted to the launch days y[0..pos] of a calendar, nothing later.
+
+    The fit always starts from both of the model's starting points (the likelihood has two basins);
+    `start`, a fit on an earlier day, adds a third start (its parameters) and the best optimum is kept.
+    """
+    head = pd.DatetimeIndex(index[: pos + 1])
+    design = model.Design.build(head, spec=spec)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        best = model.fit(y[: pos + 1], design, beta=0.0)
+        if start is not None:
+            x0 = grow(start.x, start.design, design)
+            warm = model.fit(y[: pos + 1], design, beta=0.0, x0=x0, multistart=False)
+            best = min(best, warm, key=lambda f: f.objective)
+    return best
+
+
+def chances_after(
+    fit_: model.IntensityFit, y: np.ndarray, index: pd.DatetimeIndex, horizon: int
+) -> np.ndarray:
+    """P(at least one launch day within d days after the fit's last day), d = 1..horizon.
+
+    The calendar is carried `horizon` days past the fit (the random walk's last level, the season of
+    those days); launch days after the fit's last day are never read.
+    """
+    pos = fit_.n_days - 1
+    ahead = pd.date_range(index[0], periods=fit_.n_days + horizon, freq="D")
+    path = np.zeros(len(ahead))
+    path[: pos + 1] = y[: pos + 1]
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        return model.extend(fit_, ahead).launch_free_chances(path, pos, horizon)
+
+
+def rolling_chances(
+    y: np.ndarray,
+    index: pd.DatetimeIndex,
+    origins: Iterable[int],
+    horizon: int,
+    spec: model.Spec = model.FORECAST,
+    progress: Callable[[list[int]], Iterable[int]] | None = None,
+) -> np.ndarray:
+    """k-day chances (rows: origins, columns: 1..horizon days) from fits up to each origin only.
+
+    Origins are visited in order; each fit also starts from the previous origin's optimum.
+    """
+    origins = list(origins)
+    if any(b <= a for a, b in zip(origins, origins[1:], strict=False)):
+        raise ValueError("origins must increase")
+    out = np.empty((len(origins), horizon))
+    last: model.IntensityFit | None = None
+    for i, pos in enumerate(progress(origins) if progress else origins):
+        last = fit_until(y, index, pos, spec, last)
+        out[i] = chances_after(last, y, index, horizon)
+    return out
+
+
+def simulate_paths(
+    fit_: model.IntensityFit,
+    y: np.ndarray,
+    pos: int,
+    horizon: int,
+    n_paths: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Launch-day paths (n_paths x horizon, 0/1) for days pos+1 .. pos+horizon given y up to pos.
+
+    A brute-force simulation of the model day by day (excitation, days since the last launch and the
+    30/90-day counts all follow each path); `fit_` must cover those days (`model.extend`).
+    """
+    if not 0 <= pos < fit_.n_days - horizon:
+        raise ValueError(f"days {pos + 1}..{pos + horizon} are not all inside the fitted calendar")
+    hist = (np.asarray(y[: pos + 1]) > 0).astype(float)
+    base = fit_.background()[pos + 1 : pos + 1 + horizon]
+    effect = np.exp(fit_.beta * fit_.design.window[pos + 1 : pos + 1 + horizon])
+    by_class = fit_.recency_multipliers()
+    g = np.full(n_paths, excitation(np.append(hist, 0.0), fit_.kappa)[-1])
+    seen = np.flatnonzero(hist)
+    last = np.full(n_paths, seen[-1] - (pos + 1) if len(seen) else -(10**9), dtype=np.int64)
+    cum = np.concatenate([[0], np.cumsum(hist)])
+    paths = np.zeros((n_paths, horizon))
+    for d in range(horizon):
+        t = pos + 1 + d
+        counts = []
+        for w in model.ACTIVITY_WINDOWS:
+            from_hist = cum[pos + 1] - cum[max(t - w, 0)]
+            counts.append(from_hist + paths[:, max(d - w, 0) : d].sum(axis=1))
+        mult = effect[d] * by_class[model.recency_of(d - last)]
+        mult = mult * fit_.activity_multiplier(np.vstack(counts))
+        lam = mult * (base[d] + fit_.alpha * g)
+        hit = rng.random(n_paths) < -np.expm1(-lam)
+        paths[:, d] = hit
+        g = fit_.kappa * g + (1 - fit_.kappa) * hit
+        last = np.where(hit, d, last)
+    return paths
