@@ -16,7 +16,7 @@ import pytest
 from cli_run import run
 from dprk_launches import analyst_cli, claim, claimreport, config, reports
 from dprk_launches.__main__ import main
-from dprk_launches.analysis import fitcache, model
+from dprk_launches.analysis import model
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -58,11 +58,11 @@ def test_seed_claim_json(seed: dict) -> None:
     assert seed["p_model"] == pytest.approx(seed["prob_launch_within"], abs=1e-3)
     assert 0 < seed["p_placebo"] <= 1
     assert seed["report"] is None
-    assert seed["model"].startswith("intensity model")
+    assert seed["model"].startswith("the launch forecaster")
     assert "2022-01-12-ofac-state-sans-procurement" in seed["catalogue_events_same_day"]
-    assert "intensity model" in seed["verdict"]
+    assert "the forecaster gave" in seed["verdict"]
     assert f"a {claim.fmt_chance(seed['prob_launch_within'])} chance" in seed["verdict"]
-    low = [p <= claim.ALPHA for p in (seed["p_model"], seed["p_placebo"], seed["p_randomization"])]
+    low = [p <= claim.ALPHA for p in (seed["p_placebo"], seed["p_randomization"])]
     said = {
         "timing that the base rate explains": not any(low),
         "borderline timing": any(low) and not all(low),
@@ -167,7 +167,7 @@ def test_chance_is_one_minus_exp_of_the_launch_free_intensities(seed: dict) -> N
     _, daily = claim.launch_data()
     event = pd.Timestamp(seed["event_local_date"])
     pos = daily.index.get_loc(event)
-    fit = model.extend(fitcache.fit_intensity(daily.iloc[: pos + 1]), daily.index)
+    fit = claim.fit_up_to(daily, event)
     path = model.launch_days(daily)
     path[pos + 1 :] = 0.0
     lam = fit.intensity(path)[pos + 1 : pos + 1 + 7]
@@ -245,6 +245,8 @@ def test_notebook_stays_a_report() -> None:
     assert not re.search(r"\d", prose), "a number in the prose that is not computed"
 
 
+# Four days before the last data day (whatever it is): a 7-day or 30-day window runs past the data.
+NEAR_END = f"{claim.launch_data()[1].index[-1] - pd.Timedelta(days=4):%Y-%m-%d}"
 BAD = [
     (["--event-date", "2022-13-01", "--event-tz", "Asia/Seoul"], "--event-date"),
     (["--event-date", "12/01/2022", "--event-tz", "Asia/Seoul"], "YYYY-MM-DD"),
@@ -253,8 +255,8 @@ BAD = [
     (["--event-date", "2022-01-12", "--event-tz", "Asia/Seoul", "--event-time", "25:00"], "HH:MM"),
     (["--event-date", "1984-01-01", "--event-tz", "Asia/Seoul"], "launch data start"),
     (["--event-date", "2031-01-01", "--event-tz", "Asia/Seoul"], "after the launch data end"),
-    (["--event-date", "2026-04-15", "--event-tz", "Asia/Seoul"], "--within 4 or less"),
-    (["--event-date", "2026-04-15", "--event-tz", "Asia/Seoul", "--within", "30"], "--within 4"),
+    (["--event-date", NEAR_END, "--event-tz", "Asia/Seoul"], "--within 4 or less"),
+    (["--event-date", NEAR_END, "--event-tz", "Asia/Seoul", "--within", "30"], "--within 4"),
     ([*SEED, "--launch-date", "2022-01-15"], "nearest launch days are 2022-01-14 or 2022-01-17"),
     ([*SEED, "--launch-date", "2022-01-11"], "not after the event"),
     ([*SEED, "--launch-date", "2031-01-01"], "outside the launch data"),
@@ -279,3 +281,25 @@ def test_bad_input_is_one_line_and_exit_2(
     assert lines[0].startswith("error: ")
     assert says in lines[0]
     assert "Traceback" not in err
+
+
+def test_a_launch_free_era_start_gives_a_nonzero_chance_and_one_set_of_numbers(capsys) -> None:
+    code, out, _ = run(
+        [
+            "claim",
+            "--event-date",
+            "2021-03-18",
+            "--event-tz",
+            "America/New_York",
+            "--json",
+            "--no-report",
+        ],
+        capsys,
+    )
+    data = json.loads(out)
+    assert code == 0 and data["prob_launch_within"] > 0.001
+    assert data["placebo_rate_ratio"] == pytest.approx(
+        data["placebo_observed"] / data["placebo_expected"]
+    )
+    if data["days_after"] and len(data["days_after"]) == 1:
+        assert data["p_model"] == pytest.approx(data["prob_launch_within"])

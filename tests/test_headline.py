@@ -283,3 +283,18 @@ def test_window_overlap_matches_a_brute_force_count() -> None:
         for move in moves
     ]
     assert np.allclose(r.null_overlap, brute)
+
+
+def test_the_printed_rate_ratio_is_observed_over_expected() -> None:
+    from dprk_launches.analysis.headline import fmt_interval
+
+    rng = np.random.default_rng(3)
+    y = (rng.random(len(CALENDAR)) < 0.03).astype(int)
+    daily = pd.DataFrame({"launch_days": y, "missiles": y}, index=CALENDAR)
+    events = CALENDAR[[200, 500, 800, 1100, 1400]]
+    r = headline.headline_test(daily, events, (1, 30), n_draws=200)
+    assert r.rate_ratio == pytest.approx(r.observed / r.expected)
+    assert f"{r.observed:.0f}" in r.summary() and f"{r.rate_ratio:.2f}" in r.summary()
+    assert fmt_interval((0.0, np.inf)).endswith("cannot bound the ratio")
+    assert fmt_interval((1.2, np.inf)) == "95% CI above 1.20 (no upper bound)"
+    assert fmt_interval((0.0, 0.5)) == "95% CI below 0.50 (no lower bound)"

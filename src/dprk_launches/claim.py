@@ -2,7 +2,7 @@
 
 The public face of `python -m dprk_launches claim`: inputs are read by `claiminput`, the template
 report's helpers live in `claimreport`. The model chance comes from the suite's intensity model
-(`analysis.model`, fitted once per launch calendar by `analysis.fitcache`).
+(`analysis.forecaster`, fitted to the launch days up to the event only).
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import events, inference, launches, series
-from .analysis import fitcache, model
-from .analysis.conditional import weighted_bernoulli_sf
+from .analysis import forecaster, model
 from .claiminput import (
     MAX_WITHIN,
     PRE_DAYS,
@@ -59,9 +58,9 @@ SEED = 0
 N_DRAWS = 10_000
 ALPHA = 0.05
 MODEL = (
-    "intensity model (analysis.model: era, calendar-year trend, season, self-excitation, days since "
-    "the last launch, recent activity) fitted to the launch days up to the event's Pyongyang day "
-    "only, its levels carried forward"
+    "the launch forecaster (analysis.forecaster: monthly random-walk background, season, "
+    "self-excitation, days since the last launch, recent activity; scored by `make backtest`) fitted "
+    "to the launch days up to the event's Pyongyang day only, its last level carried forward"
 )
 
 
@@ -172,19 +171,19 @@ def headline_fields(
 
 
 def fit_up_to(daily: pd.DataFrame, event_local: pd.Timestamp) -> model.IntensityFit:
-    """The intensity model fitted to the launch days up to the event's day only, carried forward.
+    """The forecaster fitted to the launch days up to the event's day only, carried forward.
 
     No launch after the event informs the chance (a year that turned busy later does not raise it).
     """
     pos = daily.index.get_loc(event_local)
-    history = daily.iloc[: pos + 1]
+    y, index = model.launch_days(daily), pd.DatetimeIndex(daily.index)
     try:
-        fit = fitcache.fit_intensity(history)
+        fit = forecaster.fit_until(y, index, pos)
     except ValueError as exc:
         raise ClaimError(
             f"too little launch history before {event_local:%Y-%m-%d} to fit the model: {exc}"
         ) from exc
-    return model.extend(fit, pd.DatetimeIndex(daily.index))
+    return model.extend(fit, index)
 
 
 def launch_free_chances(daily: pd.DataFrame, event_local: pd.Timestamp, horizon: int) -> np.ndarray:
@@ -195,17 +194,25 @@ def launch_free_chances(daily: pd.DataFrame, event_local: pd.Timestamp, horizon:
 
 
 def model_chances(
-    daily: pd.DataFrame, event_local: pd.Timestamp, within: int
+    daily: pd.DataFrame, event_local: pd.Timestamp, within: int, n_paths: int = N_DRAWS
 ) -> tuple[float, float]:
-    """Chance of a launch day within `within` days, and of at least as many as observed (one-step forecasts)."""
+    """Chance of a launch day within `within` days (exact), and of at least as many as observed.
+
+    The second is the share of `n_paths` launch-day paths simulated from the forecaster after the
+    event (`forecaster.simulate_paths`, seeded) holding at least the observed number of launch days:
+    the same model, so one launch day gives the first number (up to simulation error).
+    """
     fit = fit_up_to(daily, event_local)
     y = model.launch_days(daily)
     pos = daily.index.get_loc(event_local)
     prob = fit.prob_launch_within(y, pos, within)
-    days = slice(pos + 1, pos + 1 + within)
-    steps = -np.expm1(-fit.intensity(y)[days])
-    p_model = weighted_bernoulli_sf(np.ones(within, dtype=np.int64), steps, int(y[days].sum()))
-    return prob, p_model
+    observed = int(y[pos + 1 : pos + 1 + within].sum())
+    if observed <= 1:
+        return prob, prob if observed == 1 else 1.0
+    rng = np.random.default_rng(SEED)
+    paths = forecaster.simulate_paths(fit, y, pos, within, n_paths, rng)
+    hits = int((paths.sum(axis=1) >= observed).sum())
+    return prob, (hits + 1) / (n_paths + 1)
 
 
 def _statements(
@@ -256,7 +263,7 @@ def verdict(r: ClaimResult) -> str:
     if not r.launch_local_dates:
         return (
             f"No launch day fell within {plural(r.within, 'day')} after the event "
-            f"({r.event_local_date} on the Pyongyang clock), although the intensity model gave one a "
+            f"({r.event_local_date} on the Pyongyang clock), although the forecaster gave one a "
             f"{fmt_chance(r.prob_launch_within)} chance given the launches up to it, so the timing "
             "gives the claim no support."
         )
@@ -268,11 +275,13 @@ def verdict(r: ClaimResult) -> str:
     )
     head = (
         f"A launch day followed {plural(first, 'day')} after the event on the Pyongyang clock "
-        f"({r.launch_local_dates[0]}); given the launches up to the event the intensity model gave a "
+        f"({r.launch_local_dates[0]}); given the launches up to the event the forecaster gave a "
         f"launch within {plural(r.within, 'day')} a {fmt_chance(r.prob_launch_within)} chance (model "
         f"p = {fmt_p(r.p_model)}, headline test p = {fmt_p(r.p_placebo)}{shift})"
     )
-    ps = [r.p_model, r.p_placebo] + ([r.p_randomization] if r.p_randomization is not None else [])
+    # The verdict rests on the headline test (the reports' test, on data up to the window's end);
+    # the randomization test confirms or not. The model chance describes; it does not vote.
+    ps = [r.p_placebo] + ([r.p_randomization] if r.p_randomization is not None else [])
     low = [p <= ALPHA for p in ps]
     if all(low):
         judgement = (
@@ -281,8 +290,8 @@ def verdict(r: ClaimResult) -> str:
         )
     elif any(low):
         judgement = (
-            "borderline timing (the tests disagree), and timing alone cannot show that the "
-            "launch answered the event"
+            "borderline timing (the headline and randomization tests disagree), and timing alone "
+            "cannot show that the launch answered the event"
         )
     else:
         judgement = "timing that the base rate explains, so it is no evidence of retaliation"
@@ -331,11 +340,13 @@ def check_claim(
     offsets = (launch_days - event_local).days
     in_window = launch_days[(offsets >= 1) & (offsets <= within)]
     before = launch_days[(offsets >= -PRE_DAYS) & (offsets <= -1)]
+    pos = daily.index.get_loc(event_local)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         prob, p_model = model_chances(daily, event_local, within)
+        # The headline test sees the launch days up to the window's last day, nothing later.
         test = headline_fields(
-            daily,
+            daily.iloc[: pos + within + 1],
             pd.DatetimeIndex([event_local]),
             (1, within),
             seed=seed,
@@ -362,7 +373,7 @@ def check_claim(
         placebo_expected=test["expected"],
         launch_days_before_30=len(before),
         launch_dates_before_30=[f"{d:%Y-%m-%d}" for d in before],
-        p_randomization=test["p_randomization"],
+        p_randomization=test["p_randomization"] if len(in_window) else None,
         placebo_observed=test["observed"],
         expected_before_30=test["expected_pre"],
         catalogue_events_same_day=same_day,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config, events, schemas, windows
+from .analysis.headline import EXPECTED_FROM, fmt_interval
 from .claim import PRE_DAYS, headline_fields, launch_data, plural
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -270,7 +271,8 @@ def sentence(r: StudyResult) -> str:
     )
     return (
         f"{plural(r.n_events, 'event')} ({r.n_mine} yours{dropped}; categories "
-        f"{', '.join(r.categories)}): {plural(r.observed, 'launch day')} in days {a:+d} to {b:+d} against {r.expected:.1f} expected from the "
-        f"launches before them, rate ratio {_fmt(r.rate_ratio)} (95% interval {_fmt(r.ci[0])}–"
-        f"{_fmt(r.ci[1])}), p = {r.p_value:.3f} (headline test: {r.method})."
+        f"{', '.join(r.categories)}): {plural(r.observed, 'launch day')} in days {a:+d} to "
+        f"{b:+d} against {r.expected:.1f} expected {EXPECTED_FROM}, rate ratio "
+        f"{_fmt(r.rate_ratio)} ({fmt_interval(r.ci)}), p = {r.p_value:.3f} (headline test: "
+        f"{r.method})."
     )

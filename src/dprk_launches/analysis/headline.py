@@ -45,6 +45,9 @@ YEAR_SHARE_LIMIT = 0.4
 LR_MAX_WINDOW = 31
 LR_METHOD = "intensity model, likelihood ratio"
 BOTH_METHOD = "intensity model and randomization, both must reject"
+# What "expected" means on every page: the model fitted with the event term, the effect removed, so
+# observed / expected is the printed rate ratio.
+EXPECTED_FROM = "from the launch history outside the windows"
 
 
 def year_share(index: pd.DatetimeIndex, pos: np.ndarray, window: tuple[int, int]) -> float:
@@ -133,12 +136,11 @@ class HeadlineResult:
     def summary(self) -> str:
         """Readable text: effect with interval, p-value with direction, the pre-window described."""
         a, b = self.window
-        lo, hi = self.ci
         unit = self.unit.replace("_", " ")
         return (
             f"{unit.capitalize()} in days [{a}, {b}] after {self.n_events} events: observed "
-            f"{self.observed:.0f}, expected {self.expected:.1f} from the launches before them; "
-            f"rate ratio {self.rate_ratio:.2f} (95% CI {lo:.2f}–{hi:.2f}), two-sided p = "
+            f"{self.observed:.0f}, expected {self.expected:.1f} {EXPECTED_FROM}; "
+            f"rate ratio {self.rate_ratio:.2f} ({fmt_interval(self.ci)}), two-sided p = "
             f"{self.p_value:.3f} ({self.direction}; {self.method}).\n"
             f"Interval-jitter randomization p = {self.p_randomization:.3f}. Before the events, days "
             f"{list(self.pre_window)}: observed {self.observed_pre:.0f}, expected {self.expected_pre:.1f} "
@@ -174,11 +176,10 @@ class HeadlineResult:
         unit = ("launch day" if self.unit == "launch_days" else "missile") + (
             "" if self.observed == 1 else "s"
         )
-        lo, hi = self.ci
         first = (
             f"{label}: {self.observed:.0f} {unit} in days {a:+d} to {b:+d} after {self.n_events} "
-            f"events against {self.expected:.1f} expected from the launches before them — rate ratio "
-            f"{self.rate_ratio:.2f} (95% CI {lo:.2f}–{hi:.2f}), p = {_fmt_p(self.p_value)}."
+            f"events against {self.expected:.1f} expected {EXPECTED_FROM} — rate ratio "
+            f"{self.rate_ratio:.2f} ({fmt_interval(self.ci)}), p = {_fmt_p(self.p_value)}."
         )
         if self.p_value <= level:
             both = " by both tests, as this design requires" * self.needs_both_tests
@@ -214,6 +215,21 @@ class HeadlineResult:
         row["window"] = f"[{self.window[0]}, {self.window[1]}]"
         row["ci_low"], row["ci_high"] = self.ci
         return pd.DataFrame([row])
+
+
+def fmt_interval(ci: tuple[float, float], level: float = LEVEL) -> str:
+    """'95% CI 0.81–1.62'; an end the data do not bound prints as such ('95% CI above 1.20')."""
+    lo, hi = ci
+    head = f"{level:.0%} CI"
+    if not (np.isfinite(lo) and np.isfinite(hi)) and (np.isnan(lo) or np.isnan(hi)):
+        return f"{head} not computed"
+    if lo <= 0 and not np.isfinite(hi):
+        return f"{head} unbounded: the data cannot bound the ratio"
+    if not np.isfinite(hi):
+        return f"{head} above {lo:.2f} (no upper bound)"
+    if lo <= 0:
+        return f"{head} below {hi:.2f} (no lower bound)"
+    return f"{head} {lo:.2f}–{hi:.2f}"
 
 
 def _fmt_p(p: float) -> str:
@@ -318,7 +334,7 @@ def headline_test(
     share = year_share(index, pos, (a, b))
     observed, expected = float(test.observed), test.expected
     ratio, ci, p = test.rate_ratio, test.ci, test.p_value
-    if unit == "launch_days" and test.expected < SMALL_EXPECTED:
+    if unit == "launch_days" and test.expected_null < SMALL_EXPECTED:
         method = "intensity model, exact window count"
         p = exact_window_p(daily, pos, (a, b), test.null)
     elif unit == "launch_days" and _outside_lr_domain((a, b), share):

@@ -67,11 +67,16 @@ class ModelTest:
     lr: float
     p_value: float
     ci: tuple[float, float]
+    expected_null: float = float("nan")
 
     @property
     def rate_ratio(self) -> float:
-        """Estimated intensity ratio on window days, exp(beta)."""
-        return float(np.exp(self.alt.beta))
+        """Observed / expected launch days on window days: the fitted effect, as the page prints it.
+
+        `expected` is what the model fitted with the effect expects on those days with the effect
+        removed, so the ratio is the fitted intensity ratio exp(beta) up to the 1 - e^-lambda link.
+        """
+        return float(self.observed / self.expected) if self.expected > 0 else float("nan")
 
 
 def profile_gap(y: np.ndarray, alt: IntensityFit, beta: float) -> float:
@@ -83,7 +88,8 @@ def profile_gap(y: np.ndarray, alt: IntensityFit, beta: float) -> float:
 def _profile_end(y: np.ndarray, alt: IntensityFit, crit: float, side: int) -> float:
     """One end of the profile interval for beta: the distance d from the estimate where
     sqrt(gap) = sqrt(crit), by safeguarded secant on the signed root (nearly linear in beta), each
-    pinned fit warm-started from the last; BETA_BOUNDS's edge when the gap never reaches crit."""
+    pinned fit warm-started from the last; -inf or inf (unbounded) when the gap never reaches crit
+    before BETA_BOUNDS's edge."""
     room = abs(BETA_BOUNDS[side > 0] - alt.beta)
     target = np.sqrt(crit)
     x = alt.x.copy()
@@ -96,7 +102,7 @@ def _profile_end(y: np.ndarray, alt: IntensityFit, crit: float, side: int) -> fl
         if f < 0:
             lo = d
             if d >= room:
-                return alt.beta + side * room
+                return side * np.inf
         else:
             hi = d
         step = d - prev if f != f_prev else 0.0
@@ -106,7 +112,7 @@ def _profile_end(y: np.ndarray, alt: IntensityFit, crit: float, side: int) -> fl
         if (abs(guess - d) < 1e-3 and np.isfinite(hi)) or hi - lo < 1e-3:
             return alt.beta + side * float(np.clip(guess, lo, hi))
         prev, f_prev, d = d, f, guess
-    return alt.beta + side * (lo + min(hi, room)) / 2
+    return alt.beta + side * (lo + min(hi, room)) / 2 if np.isfinite(hi) else side * np.inf
 
 
 def _profile_interval(y: np.ndarray, alt: IntensityFit, level: float) -> tuple[float, float]:
@@ -154,6 +160,7 @@ def model_test(
     lr = max(2 * (null.objective - alt.objective), 0.0)
     days = mask > 0
     probs = -np.expm1(-null.intensity(y))
+    without = -np.expm1(-alt.intensity(y)[days] * np.exp(-alt.beta))
     ci = _profile_interval(y, alt, level) if interval else (np.nan, np.nan)
     return ModelTest(
         null=null,
@@ -161,10 +168,11 @@ def model_test(
         window=tuple(window),
         n_events=len(event_pos),
         observed=int(y[days].sum()),
-        expected=float(probs[days].sum()),
+        expected=float(without.sum()),
         lr=float(lr),
         p_value=lr_p_value(lr),
         ci=ci,
+        expected_null=float(probs[days].sum()),
     )
 
 
