@@ -1,4 +1,4 @@
-"""Command line: python -m dprk_launches {data, summary, reports, events check, sources update, dictionary, claim, study}."""
+"""Command line: python -m dprk_launches {data, summary, reports, events check, sources update, dictionary, forecast, claim, study}."""
 
 from __future__ import annotations
 
@@ -83,6 +83,19 @@ def cmd_sources_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forecast(args: argparse.Namespace) -> int:
+    """Print the chance of a launch day within 7 and 30 days after the last data day."""
+    from .forecast import HORIZONS, forecast, to_json
+
+    items = forecast(tuple(args.horizon) if args.horizon else HORIZONS)
+    if args.json:
+        print(json.dumps(to_json(items), indent=2, sort_keys=True))
+    else:
+        for item in items:
+            print(item.sentence())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
     parser = argparse.ArgumentParser(prog="python -m dprk_launches", description=__doc__)
@@ -131,6 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     upd.add_argument("--version", default=None, help="version text to record (default: derived)")
     upd.set_defaults(func=cmd_sources_update)
+
+    fc = sub.add_parser(
+        "forecast", help="chance of a launch day in the next 7 and 30 days, with its track record"
+    )
+    fc.add_argument(
+        "--horizon", type=int, choices=(7, 30), action="append", help="7 or 30 (default: both)"
+    )
+    fc.add_argument("--json", action="store_true", help="print one JSON object")
+    fc.set_defaults(func=cmd_forecast)
 
     dic = sub.add_parser("dictionary", help="regenerate data/README.md from the schemas")
     dic.set_defaults(func=cmd_dictionary)
