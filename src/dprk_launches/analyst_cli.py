@@ -61,8 +61,11 @@ def _out_dir(value: Path | None, default: Path) -> Path:
 
 def cmd_claim(args: argparse.Namespace) -> int:
     """Check a claim that a launch answered an event; print the verdict (or JSON) and the report path."""
-    from . import claim
+    from . import claim, reports
 
+    out_dir = _out_dir(args.out, config.REPORTS_DIR / "claims")
+    if not args.no_report:
+        reports.check_out_dir(out_dir)  # a bad --out is refused before the work
     result = claim.check_claim(
         args.event_date,
         args.event_tz,
@@ -82,7 +85,6 @@ def cmd_claim(args: argparse.Namespace) -> int:
             args.title,
         ) | {"precomputed": result.to_json()}
         title = f"Claim check: {result.title or 'the event of ' + result.event_date}"
-        out_dir = _out_dir(args.out, config.REPORTS_DIR / "claims")
         page = build_page(claim.report_name(result), CLAIM_NOTEBOOK, title, parameters, out_dir)
         report = _shown(page)
     if args.json:
@@ -96,9 +98,12 @@ def cmd_claim(args: argparse.Namespace) -> int:
 
 def cmd_study(args: argparse.Namespace) -> int:
     """Event study of the user's events; print the headline numbers (or JSON) and the report path."""
-    from . import study
+    from . import reports, study
 
     name = study.check_name(args.name) if args.name else study.default_name(args.path)
+    out_dir = _out_dir(args.out, config.REPORTS_DIR / "studies")
+    if not args.no_report:
+        reports.check_out_dir(out_dir)  # a bad --out is refused before the work
     result, _ = study.run_study(
         args.path, tuple(args.window), tuple(args.pre_window), args.only_mine
     )
@@ -112,7 +117,6 @@ def cmd_study(args: argparse.Namespace) -> int:
             "label": name,
             "precomputed": result.to_json(),
         }
-        out_dir = _out_dir(args.out, config.REPORTS_DIR / "studies")
         page = build_page(name, STUDY_NOTEBOOK, f"Event study: {name}", parameters, out_dir)
         report = _shown(page)
     if args.json:
