@@ -303,3 +303,21 @@ def test_a_launch_free_era_start_gives_a_nonzero_chance_and_one_set_of_numbers(c
     )
     if data["days_after"] and len(data["days_after"]) == 1:
         assert data["p_model"] == pytest.approx(data["prob_launch_within"])
+
+
+def test_a_cruise_missile_day_names_its_kind_and_source(capsys) -> None:
+    code, _, err = run(
+        [
+            "claim",
+            "--event-date",
+            "2023-03-10",
+            "--event-tz",
+            "Asia/Seoul",
+            "--launch-date",
+            "2023-03-12",
+            "--no-report",
+        ],
+        capsys,
+    )
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "cruise launch in CSIS" in err and "https://" in err

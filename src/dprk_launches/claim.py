@@ -16,7 +16,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from . import events, inference, launches, series
+from . import events, inference, launch_supplement, launches, series
 from .analysis import forecaster, model
 from .claiminput import (
     MAX_WITHIN,
@@ -333,7 +333,11 @@ def check_claim(
     _, daily = launch_data()
     start, end = daily.index[0], daily.index[-1]
     launch_days = pd.DatetimeIndex(daily.index[daily["launch_days"] > 0])
-    named = named_launch(launch_date, event_local, launch_days, end) if launch_date else None
+    try:
+        named = named_launch(launch_date, event_local, launch_days, end) if launch_date else None
+    except ClaimError as exc:
+        known = launch_supplement.describe_launch_day(parse_date(launch_date, "--launch-date"))
+        raise ClaimError(f"{exc} ({known})" if known else str(exc)) from None
     within = resolve_within(within, named, event_local, DEFAULT_WITHIN)
     check_window(event_local, within, start, end)
     check_era(event_local, within)
