@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .analysis.conditional import ConditionalResult, conditional_test, weighted_bernoulli_sf
 from .analysis.fitcache import fit_intensity
-from .analysis.headline import HeadlineResult, PowerResult, headline_test, power
+from .analysis.headline import HeadlineResult, headline_test
 from .analysis.model import IntensityFit
 from .analysis.modeltest import ModelTest, branching_interval, model_test
 from .analysis.multiplicity import adjust_pvalues, compare_categories, window_grid
@@ -32,6 +32,7 @@ from .analysis.placebo import (
     placebo_totals,
     sensitivity_grid,
 )
+from .analysis.power import PowerResult, power
 from .analysis.shift import ShiftResult, shift_test
 
 __all__ = [

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config, kernels
-from . import model
+from . import history, model, spec
 
 CACHE_ENV = "DPRK_FIT_CACHE"
 _MEMORY: dict[str, np.ndarray] = {}
@@ -39,7 +39,12 @@ def cache_dir() -> Path | None:
 @cache
 def _code_digest() -> str:
     """sha256 of the model's source code: a changed model never reads an old fit."""
-    text = inspect.getsource(model) + inspect.getsource(kernels)
+    text = (
+        inspect.getsource(model)
+        + inspect.getsource(spec)
+        + inspect.getsource(history)
+        + inspect.getsource(kernels)
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 

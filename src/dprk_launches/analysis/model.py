@@ -9,7 +9,7 @@ where g_t is the normalised, exponentially weighted launch history (`hawkes.exci
 summing to 1, so alpha is the branching ratio), w_t = 1 on days inside [a, b] after any tested event
 (the union of the windows, so clumped events count a day once), and a day is a launch day with
 probability 1 - exp(-lambda_t). The calendar-time term r is one level per calendar year, the levels
-a random walk penalised by their first differences (sd TREND_STEP_SD) and, to separate them from the
+a random walk penalised by their first differences (sd `Spec.step_sd`) and, to separate them from the
 eras, by a weak ridge: a busy year is explained by the background, not read as self-excitation, while
 a campaign of a few weeks is left to the self-excitation (a background flexible enough to follow
 campaigns takes the post-launch clustering from the excitation and hands it to any event placed after
@@ -25,7 +25,6 @@ intensity ratio on window days; its test and interval are in `analysis.modeltest
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -34,12 +33,15 @@ from scipy import optimize
 from .. import kernels
 from ..hawkes import excitation
 from ..series import era_of
+from .history import ACTIVITY_WINDOWS, N_ACTIVITY, N_RECENCY, RECENCY_EDGES, recency_of
+from .history import activity_counts as activity_counts
+from .history import days_since_last as days_since_last
+from .history import recency_codes as recency_codes
+from .spec import FORECAST as FORECAST  # re-exported: the model's public face names both specs
+from .spec import YEARLY, Spec, block_codes
+from .spec import harmonic_table as harmonic_table
 
-OMEGA = 2 * np.pi / 365.25
-RECENCY_EDGES = (1, 4, 8, 15, 31, 91)
 RECENCY_SD = 1.0
-ACTIVITY_WINDOWS = (30, 90)
-N_ACTIVITY = len(ACTIVITY_WINDOWS)
 TREND_LEVEL_SD = 2.0
 LOG_MU_BOUNDS = (np.log(1e-6), np.log(2.0))
 ALPHA_MAX = 0.95
@@ -47,54 +49,6 @@ KAPPA_BOUNDS = (0.05, 0.99)
 BETA_BOUNDS = (-6.0, 6.0)
 LONG_KERNEL_START = (0.5, 0.95)
 FTOL, GTOL, MAXCOR = 1e-8, 1e-5, 30
-
-
-@dataclass(frozen=True)
-class Spec:
-    """How flexible the background is: era levels or one level, trend block and step, season."""
-
-    eras: bool
-    block_months: int
-    step_sd: float
-    n_harmonics: int = 2
-    season_sd: float | None = None
-    kappa_max: float = 0.99
-
-    @property
-    def label(self) -> str:
-        """Short name, e.g. 'month RW sd 0.25, 2 harmonics' ('+ eras' when era levels are used)."""
-        block = {1: "month", 3: "quarter", 12: "year"}.get(
-            self.block_months, f"{self.block_months}-month"
-        )
-        eras = " + eras" if self.eras else ""
-        ridge = f" (ridge {self.season_sd:g})" if self.season_sd is not None else ""
-        delay = (
-            f", trigger delay <= {1 / (1 - self.kappa_max):.0f} d" if self.kappa_max < 0.99 else ""
-        )
-        return f"{block} RW sd {self.step_sd:g}{eras}, {self.n_harmonics} harmonics{ridge}{delay}"
-
-
-# The headline test's model (calibrated by `make calibration`, its Bartlett factor by `make
-# bartlett`): era levels, one random-walk level per calendar year.
-YEARLY = Spec(eras=True, block_months=12, step_sd=0.6, n_harmonics=2)
-# The forecaster: chosen by out-of-sample skill on the real record (`make backtest`,
-# benchmarks/results/backtest.json, "candidates"); the README's backtest table says why.
-FORECAST = Spec(eras=False, block_months=1, step_sd=0.25, n_harmonics=2)
-
-
-@cache
-def harmonic_table(n_harmonics: int) -> np.ndarray:
-    """Seasonal harmonics by day of year (rows cos 1, sin 1, cos 2, ...), shape (2 n, 367)."""
-    days = np.arange(367)
-    rows = [f(j * OMEGA * days) for j in range(1, n_harmonics + 1) for f in (np.cos, np.sin)]
-    return np.vstack(rows) if rows else np.zeros((0, len(days)))
-
-
-def block_codes(index: pd.DatetimeIndex, block_months: int) -> np.ndarray:
-    """Trend block per day: calendar blocks of `block_months` months (12: calendar years), from 0."""
-    months = index.year.to_numpy().astype(np.int64) * 12 + index.month.to_numpy() - 1
-    blocks = months // block_months
-    return blocks - blocks[0]
 
 
 @dataclass(frozen=True)
@@ -163,34 +117,6 @@ class Design:
         doy = index.day_of_year.to_numpy().astype(np.int64)
         w = np.zeros(len(index)) if window is None else np.asarray(window, dtype=float)
         return cls(eras, names, block_codes(index, spec.block_months), doy, w, spec)
-
-
-N_RECENCY = len(RECENCY_EDGES) - 1
-
-
-def days_since_last(y: np.ndarray) -> np.ndarray:
-    """Per day, days since the last launch day before it (10**9 when there was none)."""
-    pos = np.arange(len(y))
-    launched = np.where(np.asarray(y) > 0, pos, -1)
-    last_before = np.maximum.accumulate(np.concatenate([[-1], launched[:-1]]))
-    return np.where(last_before >= 0, pos - last_before, 10**9)
-
-
-def recency_codes(y: np.ndarray) -> np.ndarray:
-    """Recency class per day: days since the last launch day before it, binned by RECENCY_EDGES."""
-    return recency_of(days_since_last(y))
-
-
-def activity_counts(y: np.ndarray) -> np.ndarray:
-    """Launch days in the 30 and 90 days before each day, shape (2, days): recent busyness."""
-    cum = np.concatenate([[0], np.cumsum(np.asarray(y) > 0)])
-    pos = np.arange(len(y))
-    return np.vstack([cum[pos] - cum[np.maximum(pos - d, 0)] for d in ACTIVITY_WINDOWS])
-
-
-def recency_of(since: np.ndarray) -> np.ndarray:
-    """Recency class of a number of days since the last launch (the last class is the reference)."""
-    return np.searchsorted(np.asarray(RECENCY_EDGES), since, side="right") - 1
 
 
 def _sizes(design: Design) -> tuple[int, int, int]:
