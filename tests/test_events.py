@@ -30,8 +30,9 @@ GOOD = {
     "notes": "",
     "responds_to": "",
     "threat_level": "",
+    "anticipates": "",
 }
-NEW_COLUMNS = ("source_kind", "responds_to", "threat_level")
+NEW_COLUMNS = ("source_kind", "responds_to", "threat_level", "anticipates")
 STATEMENT = GOOD | {
     "event_id": "2022-01-14-fm-test-statement",
     "category": "dprk_statement",
@@ -57,7 +58,7 @@ def write_events(path: Path, rows: list[dict], columns: list[str] | None = None)
 
 def test_catalogue_loads_and_validates() -> None:
     table = events.load_events()
-    assert list(table.columns) == list(table_schemas.EVENTS.columns)
+    assert list(table.columns) == [*table_schemas.EVENTS.columns, "anticipates"]
     assert table["event_id"].is_unique
     assert (table["end_local"] >= table["start_local"]).all()
     assert table.attrs["rejected"] == []
@@ -398,7 +399,7 @@ def renamed(old: str, new: str) -> list[str]:
         ([*schemas.EVENT_FILE_COLUMNS, "title"], "column 'title' appears twice"),
         ([*schemas.EVENT_FILE_COLUMNS, "colour"], "unknown column 'colour'"),
         (renamed("event_id", "Event_ID"), "did you mean 'event_id'"),
-        ([*schemas.EVENT_FILE_COLUMNS, ""], "column 17 has no name (a trailing comma?)"),
+        ([*schemas.EVENT_FILE_COLUMNS, ""], "column 18 has no name (a trailing comma?)"),
     ],
 )
 def test_header_mistakes_are_errors_that_suggest_the_right_name(
@@ -482,9 +483,9 @@ HEADER = ",".join(schemas.EVENT_FILE_COLUMNS)
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        (good_line() + ",", "row 2 has 17 fields, header has 16 (trailing comma?)"),
-        (good_line() + ",extra", "row 2 has 17 fields, header has 16"),
-        (good_line().rsplit(",", 1)[0], "row 2 has 15 fields, header has 16"),
+        (good_line() + ",", "row 2 has 18 fields, header has 17 (trailing comma?)"),
+        (good_line() + ",extra", "row 2 has 18 fields, header has 17"),
+        (good_line().rsplit(",", 1)[0], "row 2 has 16 fields, header has 17"),
     ],
 )
 def test_field_count_mismatches_are_reported_as_such(
@@ -661,3 +662,111 @@ def test_a_catalogue_file_needs_the_sixteen_columns_in_order(
     assert (info.value.row, info.value.column) == (2, "source_kind")
     write_events(tmp_path / "old.csv", [GOOD])
     assert GOOD["event_id"] in set(events.load_events()["event_id"])
+
+
+ANTICIPATING = STATEMENT | {
+    "event_id": "2022-01-10-fm-test-warning",
+    "title": "A test warning made before the designation",
+    "start_date": "2022-01-10",
+}
+
+
+def test_a_statement_before_its_trigger_must_say_it_anticipates(tmp_path: Path) -> None:
+    path = write_events(tmp_path / "early.csv", [GOOD, ANTICIPATING])
+    with pytest.raises(DataError) as info:
+        events.load_events(extra=[path])
+    assert info.value.column == "anticipates" and "dated before the event" in str(info.value)
+    ok = write_events(tmp_path / "said.csv", [GOOD, ANTICIPATING | {"anticipates": "yes"}])
+    table = events.load_events(extra=[ok]).set_index("event_id")
+    assert bool(table.loc[ANTICIPATING["event_id"], "anticipates"]) is True
+    assert bool(table.loc[GOOD["event_id"], "anticipates"]) is False
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (STATEMENT | {"anticipates": "yes"}, "is not before the event it responds to"),
+        (STATEMENT | {"anticipates": "true"}, "'yes' for a statement made before"),
+        (GOOD | {"event_id": "2022-01-12-ofac-other", "title": "B", "anticipates": "yes"}, "only"),
+    ],
+)
+def test_anticipates_is_refused_where_it_does_not_fit(
+    tmp_path: Path, row: dict, message: str
+) -> None:
+    path = write_events(tmp_path / "bad.csv", [GOOD, row])
+    with pytest.raises(DataError) as info:
+        events.load_events(extra=[path])
+    assert info.value.column == "anticipates" and message in str(info.value)
+
+
+def test_the_catalogue_marks_every_statement_that_precedes_its_trigger() -> None:
+    table = events.load_events()
+    start = table.set_index("event_id")["start_local"]
+    statements = table[table["category"] == "dprk_statement"]
+    before = statements["start_local"].to_numpy() < start[statements["responds_to"]].to_numpy()
+    assert (statements["anticipates"].to_numpy() == before).all()
+    assert statements["anticipates"].sum() >= 4
+    assert not table.loc[table["category"] != "dprk_statement", "anticipates"].any()
+
+
+def test_a_responds_after_design_leaves_anticipating_statements_out() -> None:
+    table = events.load_events()
+    after = events.statement_responses(table)
+    every = events.statement_responses(table, include_anticipating=True)
+    n_statements = int((table["category"] == "dprk_statement").sum())
+    assert len(every) == n_statements
+    assert len(after) == n_statements - int(table["anticipates"].sum())
+    assert (after["lag_days"] >= 0).all() and (every["lag_days"] < 0).any()
+
+
+def test_anticipates_survives_the_round_trip_to_file_text(tmp_path: Path) -> None:
+    path = write_events(tmp_path / "said.csv", [GOOD, ANTICIPATING | {"anticipates": "yes"}])
+    table = events.load_events(extra=[path])
+    text = events.to_file_frame(table).set_index("event_id")
+    assert text.loc[ANTICIPATING["event_id"], "anticipates"] == "yes"
+    assert text.loc[GOOD["event_id"], "anticipates"] == ""
+
+
+FIRST_OF_PAIR = GOOD | {"event_id": "2030-01-02-ofac-test", "start_date": "2030-01-02"}
+SAME_DAY = FIRST_OF_PAIR | {"event_id": "2030-01-02-ofac-second-test", "title": "Another test"}
+
+
+def test_same_day_same_category_events_are_found_and_must_name_each_other() -> None:
+    table = events.load_events()
+    groups = events.same_day_duplicates(table)
+    assert ("2011-02-28-foal-eagle-2011", "2011-02-28-key-resolve-2011") in groups
+    assert len(groups) >= 14
+    assert events.unexplained_same_day(table) == []
+
+
+def test_a_users_same_day_pair_is_a_warning_unless_the_notes_name_each_other(
+    tmp_path: Path,
+) -> None:
+    path = write_events(tmp_path / "pair.csv", [FIRST_OF_PAIR, SAME_DAY])
+    result = events.check(path)
+    assert result.problems == []
+    assert any("same Pyongyang day" in w and SAME_DAY["event_id"] in w for w in result.warnings)
+    named = [
+        FIRST_OF_PAIR | {"notes": f"same day as {SAME_DAY['event_id']}"},
+        SAME_DAY | {"notes": f"same day as {FIRST_OF_PAIR['event_id']}"},
+    ]
+    result = events.check(write_events(tmp_path / "named.csv", named))
+    assert not any("same Pyongyang day" in w for w in result.warnings)
+
+
+def test_an_unexplained_same_day_pair_in_our_catalogue_is_a_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "events"
+    folder.mkdir()
+    first = FIRST_OF_PAIR | {"source_url": "https://home.treasury.gov/x"}
+    write_events(folder / "sanctions_us.csv", [first])
+    second = SAME_DAY | {"source_url": "https://home.treasury.gov/y"}
+    write_events(folder / "sanctions_us_more.csv", [second])
+    monkeypatch.setattr(config, "EVENTS_DIR", folder)
+    problems = events.check(folder).problems
+    assert {p.file.rsplit("/", 1)[-1] for p in problems if "same Pyongyang day" in p.reason} == {
+        "sanctions_us.csv",
+        "sanctions_us_more.csv",
+    }
+    assert all(p.column == "notes" and p.row == 2 for p in problems)

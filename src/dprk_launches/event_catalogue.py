@@ -147,6 +147,7 @@ def _anniversary_rows(first_year: int, last_year: int) -> list[dict]:
                     "notes": "generated from a rule in dprk_launches.events.ANNIVERSARIES",
                     "responds_to": "",
                     "threat_level": "",
+                    "anticipates": "",
                 }
             )
     return rows

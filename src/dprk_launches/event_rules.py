@@ -211,10 +211,48 @@ def _response_problem(row: dict) -> tuple[str, str, str] | None:
             return _vocabulary_problem("threat_level", row["threat_level"], schemas.THREAT_LEVELS)
         if row["responds_to"] == row["event_id"]:
             return "responds_to", row["responds_to"], "a statement cannot respond to itself"
+        if row["anticipates"] not in ("", schemas.ANTICIPATES):
+            return (
+                "anticipates",
+                row["anticipates"],
+                f"'{schemas.ANTICIPATES}' for a statement made before the event it responds to, "
+                "else empty",
+            )
         return None
-    for column in ("responds_to", "threat_level"):
+    for column in ("responds_to", "threat_level", "anticipates"):
         if row[column]:
             return column, row[column], "only for category dprk_statement; leave it empty"
+    return None
+
+
+def _local_start(row: dict) -> pd.Timestamp:
+    """A checked row's first day on the Pyongyang clock (the 1st for month precision)."""
+    start = _parse_date(row["start_date"], row["date_precision"])
+    if row["date_precision"] == "month":
+        return pd.Timestamp(start)
+    return _to_local_day(start, row["time_local"], row["timezone"])
+
+
+def _timing_problem(row: dict, target: dict) -> tuple[str, str, str] | None:
+    """`anticipates` against the dates: 'yes' exactly when the statement precedes its trigger."""
+    before = _local_start(row) < _local_start(target)
+    said = row["anticipates"] == schemas.ANTICIPATES
+    if before and not said:
+        return (
+            "anticipates",
+            row["anticipates"],
+            f"the statement ({_local_start(row):%Y-%m-%d} Pyongyang) is dated before the event it "
+            f"responds to ({_local_start(target):%Y-%m-%d}): set anticipates to "
+            f"'{schemas.ANTICIPATES}'",
+        )
+    if said and not before:
+        return (
+            "anticipates",
+            row["anticipates"],
+            f"anticipates is '{schemas.ANTICIPATES}' but the statement "
+            f"({_local_start(row):%Y-%m-%d} Pyongyang) is not before the event it responds to "
+            f"({_local_start(target):%Y-%m-%d}); leave it empty",
+        )
     return None
 
 
@@ -300,14 +338,17 @@ def _validate_rows(
         ids[row["event_id"]] = (row["file"], row["row"])
         titles.setdefault(key, (row["file"], row["row"], row["start_date"]))
         keep.append(row)
-    known = set(ids)
+    by_id = {r["event_id"]: r for r in keep}
     all_ids = {r["event_id"] for r in rows}
     resolved = []
     for row in keep:
         target = row["responds_to"]
-        if target and target not in known:
+        if target and target not in by_id:
             why = "was itself rejected" if target in all_ids else "is not in the catalogue"
             reject(row, ("responds_to", target, f"the event it responds to {why}"))
+            continue
+        if target and (problem := _timing_problem(row, by_id[target])):
+            reject(row, problem)
             continue
         resolved.append(row)
     return resolved, rejected
@@ -345,15 +386,49 @@ def _finish(rows: list[dict]) -> pd.DataFrame:
     frame = frame.sort_values(["start_local", "event_id"], kind="stable").reset_index(drop=True)
     from .table_schemas import EVENTS
 
-    return EVENTS.validate(frame[list(EVENTS.columns)])
+    table = EVENTS.validate(frame[list(EVENTS.columns)])
+    # not (yet) a column of the pandera schema: added after validation, checked by _timing_problem
+    table["anticipates"] = (frame["anticipates"] == schemas.ANTICIPATES).astype(bool)
+    return table
+
+
+def same_day_duplicates(table: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Typed events of one category that start on the same Pyongyang day, as groups of event_ids.
+
+    An event study counts such a day once; the catalogue says so by naming every other event_id of
+    the group in each row's `notes` (see `unexplained_same_day`). Anniversaries are left out.
+    """
+    typed = table[table["subcategory"] != "anniversary"]
+    groups = []
+    for _, group in typed.groupby(["category", "start_local"], sort=True):
+        if len(group) > 1:
+            groups.append(tuple(sorted(group["event_id"])))
+    return groups
+
+
+def unexplained_same_day(table: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """(event_id, the same-day same-category ids its notes do not name) for every such row."""
+    notes = dict(zip(table["event_id"], table["notes"].fillna(""), strict=True))
+    missing = []
+    for group in same_day_duplicates(table):
+        for event_id in group:
+            unnamed = [o for o in group if o != event_id and o not in notes[event_id]]
+            if unnamed:
+                missing.append((event_id, unnamed))
+    return missing
 
 
 def to_file_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """A loaded events table back as file text (the 16 catalogue columns), the inverse of loading."""
+    """A loaded events table back as file text (the catalogue columns), the inverse of loading."""
     out = pd.DataFrame(index=table.index)
     month = table["date_precision"] == "month"
     for column in schemas.EVENT_FILE_COLUMNS:
-        if column in ("start_date", "end_date"):
+        if column == "anticipates":
+            flag = table[column] if column in table.columns else pd.Series(False, index=table.index)
+            out[column] = (
+                flag.fillna(False).astype(bool).map({True: schemas.ANTICIPATES, False: ""})
+            )
+        elif column in ("start_date", "end_date"):
             days = table[column].dt.strftime("%Y-%m-%d")
             months = table[column].dt.strftime("%Y-%m")
             out[column] = days.where(~month, months).fillna("").astype(str)

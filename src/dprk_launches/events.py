@@ -38,9 +38,12 @@ from .event_rules import (
     TIME_RE,
     _finish,
     _host,
+    _is_catalogue_file,
     _validate_rows,
+    same_day_duplicates,
     source_policy_problem,
     to_file_frame,
+    unexplained_same_day,
     validate_events,
 )
 from .schemas import DataError, Rejection
@@ -71,8 +74,12 @@ __all__ = [
     "load_events",
     "per_category_year",
     "run_check",
+    "same_day_duplicates",
+    "secondary_share",
     "source_policy_problem",
+    "statement_responses",
     "to_file_frame",
+    "unexplained_same_day",
     "validate_events",
 ]
 
@@ -153,12 +160,14 @@ def check(path: Path | str, own_categories: bool = False) -> CheckResult:
     shown = frozenset(config.display_path(p) for p in files)
     own = shown if own_categories else frozenset()
     keep, rejected = _validate_rows(ours + theirs.rows, "collect", shown, own)
-    _finish([r for r in keep if r["file"] in shown])
+    checked = _finish([r for r in keep if r["file"] in shown])
     problems = [
         Rejection(e.file, e.row, e.column, "", e.reason)
         for e in folder_problems + theirs.file_errors
     ]
     problems += theirs.rejected + [r for r in rejected if r.file in shown]
+    same_day, same_day_notes = _same_day_findings(_finish(keep), checked)
+    problems += same_day
     problems.sort(key=lambda r: (r.file, r.row or 0))
     secondary: dict[str, list[int]] = {}
     for row in theirs.rows:
@@ -179,7 +188,86 @@ def check(path: Path | str, own_categories: bool = False) -> CheckResult:
             f"{file}: {len(rows)} row(s) rest on a secondary source (rows {listed}); "
             "prefer a primary or wire source"
         )
+    notes += same_day_notes
+    ours_checked = checked[checked["file"].map(_is_catalogue_file)]
+    if len(ours_checked):
+        share, n_secondary, n_typed = secondary_share(ours_checked)
+        if share > schemas.MAX_SECONDARY_SHARE:
+            notes.append(
+                f"{n_secondary} of {n_typed} typed catalogue rows ({share:.1%}) rest on a secondary "
+                f"source, above the {schemas.MAX_SECONDARY_SHARE:.0%} the catalogue allows"
+            )
     return CheckResult([config.display_path(p) for p in files], problems, notes)
+
+
+def _same_day_findings(
+    table: pd.DataFrame, checked: pd.DataFrame
+) -> tuple[list[Rejection], list[str]]:
+    """Same-day same-category rows whose notes do not name each other: problems in our catalogue
+    files, warnings in users' files (an event study counts such a day once)."""
+    where = {r.event_id: (r.file, r.start_local) for r in checked.itertuples()}
+    problems, notes = [], []
+    for event_id, others in unexplained_same_day(table):
+        if event_id not in where:
+            continue
+        file, day = where[event_id]
+        reason = (
+            f"starts on the same Pyongyang day ({day:%Y-%m-%d}) as {', '.join(others)} of the same "
+            "category: merge them into one row with both sources, or keep both and name the other "
+            "event_id in notes (an event study counts the day once)"
+        )
+        if _is_catalogue_file(file):
+            number = _file_row(file, event_id)
+            problems.append(Rejection(file, number, "notes", "", reason))
+        else:
+            notes.append(f"{file}: event {event_id} {reason}")
+    return problems, notes
+
+
+def _file_row(file: str, event_id: str) -> int | None:
+    """The file row number of an event in one of our catalogue files (None if not found)."""
+    for row in _raw_catalogue(include_generated=False):
+        if row["file"] == file and row["event_id"] == event_id:
+            return int(row["row"])
+    return None
+
+
+def secondary_share(table: pd.DataFrame) -> tuple[float, int, int]:
+    """(share, secondary rows, typed rows) of a loaded table, generated anniversaries left out."""
+    typed = table[table["subcategory"] != "anniversary"]
+    n_secondary = int((typed["source_kind"] == "secondary").sum())
+    return (n_secondary / len(typed) if len(typed) else 0.0), n_secondary, len(typed)
+
+
+def statement_responses(
+    table: pd.DataFrame | None = None, include_anticipating: bool = False
+) -> pd.DataFrame:
+    """DPRK statements with the event each answers and the lag in Pyongyang days (statement - trigger).
+
+    For a responds-after design (how soon, and how, the DPRK answers an event) a statement made before
+    its trigger (`anticipates`, a pre-exercise warning) has a negative lag and is no response: it is
+    left out unless `include_anticipating`. A study that uses the statements themselves as events
+    keeps every statement on its own date (the table from `load_events`).
+    """
+    table = load_events() if table is None else table
+    statements = table[table["category"] == "dprk_statement"]
+    if not include_anticipating:
+        statements = statements[~statements["anticipates"]]
+    triggers = table.set_index("event_id")
+    found = triggers.reindex(statements["responds_to"])
+    out = pd.DataFrame(
+        {
+            "event_id": statements["event_id"].to_numpy(),
+            "start_local": statements["start_local"].to_numpy(),
+            "threat_level": statements["threat_level"].to_numpy(),
+            "anticipates": statements["anticipates"].to_numpy(),
+            "responds_to": statements["responds_to"].to_numpy(),
+            "trigger_category": found["category"].to_numpy(),
+            "trigger_start_local": found["start_local"].to_numpy(),
+        }
+    )
+    out["lag_days"] = (out["start_local"] - out["trigger_start_local"]).dt.days.astype("Int64")
+    return out.reset_index(drop=True)
 
 
 def check_file(path: Path | str) -> list[Rejection]:

@@ -243,8 +243,18 @@ EVENT_FILE_COLUMNS = [
     "notes",
     "responds_to",
     "threat_level",
+    "anticipates",
 ]
-OPTIONAL_EVENT_COLUMNS = ["time_local", "source_kind", "responds_to", "threat_level"]
+OPTIONAL_EVENT_COLUMNS = ["time_local", "source_kind", "responds_to", "threat_level", "anticipates"]
+
+# `anticipates` (dprk_statement only): "yes" when the statement is dated, on the Pyongyang clock,
+# before the event it responds to (a pre-exercise warning); empty otherwise. The rule is checked
+# both ways: a statement before its trigger must say "yes", one on or after it must leave it empty.
+ANTICIPATES = "yes"
+
+# Typed catalogue rows (generated anniversaries left out) may rest on a secondary source in at most
+# this share; `events check` on our catalogue warns above it and the tests hold it.
+MAX_SECONDARY_SHARE = 0.10
 
 LAUNCH_KINDS = ["ballistic", "cruise", "other"]
 DEFAULT_KINDS = ("ballistic",)
