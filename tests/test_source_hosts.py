@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dprk_launches import config, events, schemas
-from dprk_launches.event_rules import host_kind_problem, host_kinds
+from dprk_launches.event_rules import _host, host_kind_problem, host_kinds, source_policy_problem
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,8 @@ def test_a_sub_domain_follows_its_parent_rule_and_unknown_kinds_are_left_to_the_
 
 def test_blocked_and_reprint_lists_do_not_overlap_and_reprints_get_no_primary() -> None:
     assert not set(schemas.BLOCKED_HOSTS) & set(schemas.REPRINT_HOSTS)
+    assert source_policy_problem("https://www.spacewar.com/x") is None  # still cited: warned only
+    assert source_policy_problem("https://www.terminalx.org/x") is not None  # re-sourced: blocked
     for host in schemas.REPRINT_HOSTS:
         assert "primary" not in host_kinds(f"https://{host}/x")[1]
 
@@ -48,7 +50,71 @@ def test_blocked_and_reprint_lists_do_not_overlap_and_reprints_get_no_primary() 
 def test_events_check_passes_on_our_catalogue_with_the_host_rules(mirror: Path) -> None:
     result = events.check(config.EVENTS_DIR)
     assert result.problems == []
-    assert any("reprint/content-farm host" in w for w in result.warnings)
+
+
+TARGET_NOT_MET = pytest.mark.xfail(
+    strict=True,
+    reason="issue 19 targets not met yet: 21 rows still cite a reprint host and 16% of the typed rows "
+    "are secondary (see the issue-19 report); remove this mark when the test passes",
+)
+
+
+@TARGET_NOT_MET
+def test_events_check_on_our_catalogue_warns_of_no_reprint_host_and_no_secondary_excess(
+    mirror: Path,
+) -> None:
+    warnings = events.check(config.EVENTS_DIR).warnings
+    assert not any("reprint/content-farm host" in w for w in warnings)
+    assert not any("above the" in w for w in warnings)
+
+
+def _catalogue_urls() -> list[tuple[str, str]]:
+    """(event_id, source_url) of every typed catalogue row and generated anniversary rule."""
+    table = events.load_events()
+    return list(zip(table["event_id"], table["source_url"], strict=True))
+
+
+@pytest.mark.parametrize(
+    "hosts", [pytest.param("REPRINT_HOSTS", marks=TARGET_NOT_MET), "BLOCKED_HOSTS"]
+)
+def test_no_catalogue_row_cites_a_reprint_or_blocked_host(hosts: str) -> None:
+    listed = getattr(schemas, hosts)
+    cited = [
+        (event_id, url)
+        for event_id, url in _catalogue_urls()
+        if any(_host(url) == h or _host(url).endswith("." + h) for h in listed)
+    ]
+    assert cited == []
+
+
+@TARGET_NOT_MET
+def test_the_audit_reprint_hosts_are_blocked_now() -> None:
+    for host in ["korean-vibe.com", "menafn.com", "thefederalnewswire.com", "urdupoint.com"]:
+        assert source_policy_problem(f"https://{host}/a") is not None, host
+
+
+@TARGET_NOT_MET
+def test_at_most_a_tenth_of_the_typed_rows_rest_on_a_secondary_source() -> None:
+    share, n_secondary, n_typed = events.secondary_share(events.load_events())
+    assert n_typed > 400
+    assert share <= schemas.MAX_SECONDARY_SHARE, f"{n_secondary} of {n_typed} rows are secondary"
+
+
+def test_the_secondary_share_rule_warns_on_a_catalogue_above_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "events"
+    folder.mkdir()
+    header = ",".join(schemas.EVENT_FILE_COLUMNS)
+    rows = [
+        f"2030-01-0{d}-test-{d},sanctions_us,designation,US Treasury,Row {d},2030-01-0{d},,day,"
+        f"America/New_York,,https://www.example.org/{d},{kind},a note,,,,"
+        for d, kind in [(1, "secondary"), (2, "wire"), (3, "wire")]
+    ]
+    (folder / "sanctions_us.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(config, "EVENTS_DIR", folder)
+    warnings = events.check(folder).warnings
+    assert any("1 of 3 typed catalogue rows (33.3%)" in w for w in warnings)
 
 
 def test_a_catalogue_row_whose_kind_does_not_fit_its_host_is_refused(
@@ -71,7 +137,7 @@ def test_a_catalogue_row_whose_kind_does_not_fit_its_host_is_refused(
 def test_a_users_file_gets_no_host_kind_error(tmp_path: Path, mirror: Path) -> None:
     row = (
         "2030-01-02-test-row,sanctions_us,designation,US Treasury,A host test row,2030-01-02,,day,"
-        "America/New_York,,https://home.treasury.gov/x,wire,a note,,,\n"
+        "America/New_York,,https://home.treasury.gov/x,wire,a note,,,,\n"
     )
     path = tmp_path / "mine.csv"
     path.write_text(",".join(schemas.EVENT_FILE_COLUMNS) + "\n" + row, encoding="utf-8")
