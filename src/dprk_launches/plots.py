@@ -55,24 +55,42 @@ def plot_peri_event(
     max_abs_days: int = 60,
     bin_days: int = 5,
     band: pd.DataFrame | None = None,
+    rows: pd.Series | None = None,
 ) -> plt.Figure:
     """Raster (one row per event) and histogram of launch days around events, base rate and placebo band.
 
     `band` (from `inference.placebo_band`, same max_abs_days and bin_days) shades the 95% range of
-    matched placebo dates per bin.
+    matched placebo dates per bin. `rows` (event_id -> label, in order, first at the top) gives every
+    event its own labelled row, also those without a launch nearby; without it, rows are unlabelled.
     """
+    top_height = 4.0 if rows is None else max(1.2, 0.13 * len(rows) + 0.6)
     fig, (top, bottom) = plt.subplots(
-        2, 1, figsize=(10, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
+        2,
+        1,
+        figsize=(10, top_height + 2.6),
+        sharex=True,
+        gridspec_kw={"height_ratios": [top_height, 2.0]},
     )
-    order = {e: i for i, e in enumerate(dict.fromkeys(offsets["event_id"]))}
+    if rows is None:
+        order = {e: i for i, e in enumerate(dict.fromkeys(offsets["event_id"]))}
+    else:
+        order = {e: i for i, e in enumerate(rows.index)}
+    shown = offsets[offsets["event_id"].isin(list(order))]
     top.scatter(
-        offsets["offset_days"],
-        offsets["event_id"].map(order),
+        shown["offset_days"],
+        shown["event_id"].map(order),
         s=8,
         color=UNIT_COLOURS["launch_days"],
     )
     top.axvline(0, color="#b33", lw=1)
-    top.set(ylabel="event", title="Launch days around each event (Pyongyang clock)", yticks=[])
+    top.set(title="Launch days around each event (Pyongyang clock)")
+    if rows is None:
+        top.set(ylabel="event", yticks=[])
+    else:
+        top.set_yticks(range(len(rows)), [str(v) for v in rows.to_numpy()], fontsize=6)
+        top.set_ylim(len(rows) - 0.5, -0.5)
+        top.set_ylabel("event (Pyongyang date)")
+        top.grid(axis="y", linewidth=0.3)
     bins = range(-max_abs_days, max_abs_days + bin_days + 1, bin_days)
     bottom.hist(
         offsets["offset_days"], bins=bins, color=UNIT_COLOURS["missiles"], edgecolor="white"
@@ -102,7 +120,12 @@ def plot_sensitivity(grid: pd.DataFrame) -> plt.Figure:
     """Heatmap of the rate ratio over window start × end, annotated with the placebo p-value."""
     ratio = grid.pivot(index="start", columns="end", values="rate_ratio")
     pvals = grid.pivot(index="start", columns="end", values="p_value")
-    labels = ratio.round(2).astype(str) + "\np=" + pvals.round(2).astype(str)
+    adjusted = "p_raw" in grid.columns  # a max-T grid: its p_value is the adjusted one
+    labels = (
+        ratio.round(2).astype(str)
+        + ("\nadj. p=" if adjusted else "\np=")
+        + pvals.round(2).astype(str)
+    )
     fig, ax = plt.subplots(figsize=(8, 4))
     sns.heatmap(
         ratio,
@@ -116,7 +139,7 @@ def plot_sensitivity(grid: pd.DataFrame) -> plt.Figure:
     ax.set(
         xlabel="window end (days after event)",
         ylabel="window start",
-        title="Sensitivity to the window",
+        title="Sensitivity to the window" + (" (max-T adjusted p)" if adjusted else ""),
     )
     fig.tight_layout()
     return fig

@@ -6,6 +6,26 @@ import base64
 import html
 
 from . import freshness, sources
+from .glossary import PAGE as GLOSSARY_PAGE
+
+LEVEL = 0.05
+VERDICT_COLOURS = {"more": "#b2442c", "fewer": "#2c5d8a", "none": "#8a8f96"}
+
+
+def verdict_of(effect: dict) -> str:
+    """'more', 'fewer' or 'none' on the effect's adjusted p (its raw p when it recorded no family)."""
+    if "verdict" in effect:
+        return effect["verdict"]
+    finding = effect.get("p_adjusted", effect["p_value"]) <= LEVEL
+    return effect["direction"] if finding and effect["direction"] in ("more", "fewer") else "none"
+
+
+def _p_label(effect: dict) -> str:
+    """'p=0.045 (Holm 0.36)' or 'p=0.200' for the forest plot's right margin."""
+    text = f"p={effect['p_value']:.3f}"
+    if effect.get("family_size", 1) > 1:
+        text += f" ({effect.get('adjustment', 'adj.')} {effect['p_adjusted']:.2f})"
+    return text
 
 
 def forest_plot_png(effects: list[dict]) -> bytes:
@@ -34,13 +54,13 @@ def forest_plot_png(effects: list[dict]) -> bytes:
         for y, e in enumerate(reversed(effects)):
             low = max(e["ci"][0], lo)
             high = hi if e["ci"][1] is None else min(e["ci"][1], hi)
-            colour = {"more": "#b2442c", "fewer": "#2c5d8a"}.get(e["direction"], "#555555")
+            colour = VERDICT_COLOURS[verdict_of(e)]
             ax.plot([low, high], [y, y], color=colour, linewidth=2, solid_capstyle="butt")
             ax.plot([max(e["rate_ratio"], lo)], [y], "o", color=colour, markersize=6)
             if e["ci"][1] is None or e["ci"][1] > hi:
                 ax.plot([hi], [y], ">", color=colour, markersize=6)
             ax.annotate(
-                f"p={e['p_value']:.3f}, n={e['n_events']}",
+                f"{_p_label(e)}, n={e['n_events']}",
                 xy=(1.01, y),
                 xycoords=("axes fraction", "data"),
                 va="center",
@@ -57,7 +77,7 @@ def forest_plot_png(effects: list[dict]) -> bytes:
         ax.set_yticks(range(len(effects)), [e["label"] for e in reversed(effects)], fontsize=8)
         ax.set_xlabel("rate ratio: launch days in the window vs expected (log scale; 95% CI)")
         ax.spines[["top", "right"]].set_visible(False)
-        fig.subplots_adjust(left=0.38, right=0.84, top=1 - 0.1 / height, bottom=0.6 / height)
+        fig.subplots_adjust(left=0.38, right=0.78, top=1 - 0.1 / height, bottom=0.6 / height)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
@@ -74,7 +94,9 @@ def _forest_html(entries: list[dict]) -> str:
         'alt="Forest plot: every effect with its 95% interval on a log axis" style="max-width:100%">'
         "<figcaption>Every event study's effect: the rate of launch days in the window against "
         "what the tempo before each event predicts. Dots are rate ratios, bars 95% intervals, "
-        "the dashed line is no change; an arrow means the interval has no upper bound.</figcaption>"
+        "the dashed line is no change; an arrow means the interval has no upper bound. Colour is "
+        "the verdict on the adjusted p (red: a finding of more launch days, blue: of fewer, grey: "
+        "no finding), never the direction of the estimate alone.</figcaption>"
         "</figure>"
     )
 
@@ -89,8 +111,37 @@ def _freshness_line() -> str:
         return f"Data-through dates unavailable: {exc}"
 
 
+def _verdict_cell(entry: dict) -> tuple[str, str]:
+    """The verdict column of one report (text, CSS class): from its first effect, else descriptive."""
+    effects = entry.get("effects", [])
+    if not effects:
+        return "descriptive (no test)", "verdict-descriptive"
+    e = effects[0]
+    verdict = verdict_of(e)
+    label = e.get("verdict_label") or (
+        "no finding" if verdict == "none" else f"finding: {verdict} launch days"
+    )
+    if e.get("family_size", 1) > 1:
+        p = f"{e.get('adjustment', 'adjusted')} p = {e['p_adjusted']:.2f} (raw {e['p_value']:.3f})"
+    else:
+        p = f"p = {e['p_value']:.3f}"
+    return f"{label}; {p}", f"verdict-{verdict}"
+
+
+def _rule_line(entries: list[dict]) -> str:
+    """The verdict rule in one sentence, with the family size the pages adjusted for."""
+    sizes = {e.get("family_size", 1) for x in entries for e in x.get("effects", [])}
+    family = max(sizes, default=1)
+    across = f" (Holm across the {family} event-study categories)" if family > 1 else ""
+    return (
+        "A result is a finding only when its adjusted p is at or below 0.05"
+        f"{across}; rows and dots are coloured by that verdict, not by the direction of the "
+        f'estimate. Terms are explained in the <a href="{GLOSSARY_PAGE}">glossary</a>.'
+    )
+
+
 def _index_html(entries: list[dict]) -> str:
-    """reports/index.html: a table of every report with its headline finding (failures marked)."""
+    """reports/index.html: a table of every report with its verdict and headline (failures marked)."""
     rows = []
     for e in entries:
         name, title = html.escape(e["name"]), html.escape(e["title"])
@@ -100,7 +151,11 @@ def _index_html(entries: list[dict]) -> str:
             if e.get("error")
             else ""
         )
-        rows.append(f"<tr><td>{link}</td><td>{mark}{html.escape(e['headline'] or '—')}</td></tr>")
+        verdict, css = _verdict_cell(e)
+        rows.append(
+            f'<tr class="{css}"><td>{link}</td><td class="verdict">{html.escape(verdict)}</td>'
+            f"<td>{mark}{html.escape(e['headline'] or '—')}</td></tr>"
+        )
     body = "\n".join(rows)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -116,6 +171,11 @@ th {{ background: #f3f7fb; }}
 a {{ color: #2c5d8a; }}
 .failed {{ color: #a61b1b; font-weight: 600; margin: 0 0 0.3rem; }}
 .freshness {{ color: #4a5a6a; font-style: italic; }}
+td.verdict {{ min-width: 11rem; font-size: 0.9rem; border-left: 6px solid transparent; }}
+tr.verdict-more td.verdict {{ border-left-color: #b2442c; color: #8a2a16; font-weight: 600; }}
+tr.verdict-fewer td.verdict {{ border-left-color: #2c5d8a; color: #1f4a73; font-weight: 600; }}
+tr.verdict-none td.verdict {{ border-left-color: #8a8f96; color: #4a5a6a; }}
+tr.verdict-descriptive td.verdict {{ color: #4a5a6a; font-style: italic; }}
 figcaption {{ color: #4a5a6a; font-size: 0.85rem; }}
 </style>
 </head>
@@ -123,10 +183,11 @@ figcaption {{ color: #4a5a6a; font-size: 0.85rem; }}
 <h1>DPRK launch tempo around sanctions, diplomacy and exercises</h1>
 <p>Each report answers one question from CNS/NTI launch data on the Pyongyang clock and our sourced events
 catalogue. Numbers say their unit (missiles or launch days). Reports state their data versions at the end.</p>
+<p class="rule">{_rule_line(entries)}</p>
 <p class="freshness">{html.escape(_freshness_line())}</p>
 {_forest_html(entries)}
 <table>
-<thead><tr><th>Report</th><th>Headline finding</th></tr></thead>
+<thead><tr><th>Report</th><th>Verdict</th><th>In plain words</th></tr></thead>
 <tbody>
 {body}
 </tbody>

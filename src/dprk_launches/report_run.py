@@ -15,6 +15,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbformat import NotebookNode
 
 from . import config, freshness
+from .glossary import PAGE as GLOSSARY_PAGE
 from .report_specs import ReportSpec
 from .reportkit import EFFECT_KEY, HEADLINE_KEY
 
@@ -137,8 +138,34 @@ def _escape_outputs(nb: NotebookNode) -> None:
                 )
 
 
-def render_html(nb: NotebookNode, title: str) -> str:
-    """Executed notebook -> one self-contained HTML page, code hidden, no external scripts."""
+def _opening_end(nb: NotebookNode) -> int:
+    """Where the page's links and data-through line go: after the cell showing the headline (the
+    plain-words verdict opens the page) when no figure comes before it, else after a leading
+    Markdown cell."""
+    for i, cell in enumerate(nb.cells):
+        outputs = cell.get("outputs", [])
+        if any("image/png" in o.get("data", {}) for o in outputs):
+            break
+        if any(HEADLINE_KEY in o.get("metadata", {}) for o in outputs):
+            return i + 1
+    return 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
+
+
+def nav_html(index_href: str | None) -> str:
+    """Links back to the index and to the glossary beside it ('' when the page has no index)."""
+    if index_href is None:
+        return ""
+    folder = index_href.rpartition("/")[0]
+    glossary = f"{folder}/{GLOSSARY_PAGE}" if folder else GLOSSARY_PAGE
+    return (
+        f'<nav class="dprk-nav"><a href="{html.escape(index_href)}">← All reports</a> · '
+        f'<a href="{html.escape(glossary)}">Glossary of the terms used</a></nav>'
+    )
+
+
+def render_html(nb: NotebookNode, title: str, index_href: str | None = None) -> str:
+    """Executed notebook -> one self-contained HTML page, code hidden, no external scripts; with
+    `index_href` (relative), links back to the index and to the glossary beside it."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -152,10 +179,10 @@ def render_html(nb: NotebookNode, title: str) -> str:
     _escape_outputs(nb)
     nb.metadata["title"] = title  # the template escapes it
     stated = nbformat.v4.new_markdown_cell(
-        f'<p class="dprk-freshness">{html.escape(freshness.data_through_sentence())}</p>'
+        nav_html(index_href)
+        + f'<p class="dprk-freshness">{html.escape(freshness.data_through_sentence())}</p>'
     )
-    at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
-    nb.cells.insert(at, stated)
+    nb.cells.insert(_opening_end(nb), stated)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
@@ -256,8 +283,21 @@ def _cache_entries(log: Path) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found.items()))
 
 
+def default_index_href(out_dir: Path) -> str | None:
+    """The index a page in out_dir links back to: reports/index.html, relative, when out_dir is
+    reports/ or inside it and that index exists (no link to a page that is not there)."""
+    index = config.REPORTS_DIR / "index.html"
+    try:
+        inside = out_dir.resolve().is_relative_to(config.REPORTS_DIR.resolve())
+    except OSError:
+        return None
+    if not inside or not index.exists():
+        return None
+    return os.path.relpath(index, out_dir.resolve()).replace(os.sep, "/")
+
+
 def _execute(
-    spec: ReportSpec, out_dir: Path, parameters: dict
+    spec: ReportSpec, out_dir: Path, parameters: dict, index_href: str | None = None
 ) -> tuple[str, int, tuple[dict, ...], tuple[tuple[str, str], ...]]:
     """Run the notebook, check its figures, write the page atomically; returns headline, figures,
     effects and the cache entries it used."""
@@ -292,7 +332,7 @@ def _execute(
             "the notebook draws but no figure was embedded (0 PNG outputs): "
             "figures must be shown with the inline backend"
         )
-    _atomic_write(out_dir / f"{spec.name}.html", render_html(nb, spec.title))
+    _atomic_write(out_dir / f"{spec.name}.html", render_html(nb, spec.title, index_href))
     return _headline_of(nb), figures, _effects_of(nb), used
 
 
@@ -307,16 +347,19 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {' | '.join(lines[-3:])}"
 
 
-def run_report(spec: ReportSpec, out_dir: Path, parameters: dict) -> ReportResult:
-    """Build one report; a failure is returned (with its message), never half-written."""
+def run_report(
+    spec: ReportSpec, out_dir: Path, parameters: dict, index_href: str | None = None
+) -> ReportResult:
+    """Build one report; a failure is returned (with its message), never half-written. `index_href`
+    is the relative link back to the index (the build passes "index.html"; None: no links)."""
     start = time.perf_counter()
     try:
         try:
-            headline, figures, effects, used = _execute(spec, out_dir, parameters)
+            headline, figures, effects, used = _execute(spec, out_dir, parameters, index_href)
         except Exception as exc:
             if not any(sign in str(exc) for sign in KERNEL_START_FAILURES):
                 raise
-            headline, figures, effects, used = _execute(spec, out_dir, parameters)
+            headline, figures, effects, used = _execute(spec, out_dir, parameters, index_href)
     except Exception as exc:
         return ReportResult(
             spec.name, spec.title, None, "", time.perf_counter() - start, error=_reason(exc)

@@ -1,4 +1,5 @@
-"""What notebooks call to write report parts: set-up, the headline, effects for the index, the sources footer."""
+"""What notebooks call to write report parts: set-up, the headline, effects for the index, the events
+table, the sources footer."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import math
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from . import __version__, sources
+from . import __version__, event_table, sources
 
 HEADLINE_KEY = "dprk_headline"
 EFFECT_KEY = "dprk_effect"
@@ -29,16 +30,21 @@ def setup_notebook() -> None:
             shell.run_line_magic("matplotlib", "inline")
         # figures are laid out by tight_layout: skip the second, "tight" render
         shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
-    pd.set_option("display.max_rows", 60)
-    pd.set_option("display.max_columns", 30)
+    # every row, column and character: a page never cuts a table to its head and tail
+    pd.set_option("display.max_rows", None)
+    pd.set_option("display.max_columns", None)
+    pd.set_option("display.max_colwidth", None)
     pd.set_option("display.width", 120)
     plots.set_theme()
 
 
-def headline(text: str) -> None:
-    """Show the report's headline finding; the build copies it into reports/index.html."""
-    body = f'<div class="dprk-headline"><strong>Headline.</strong> {html.escape(text)}</div>'
-    display(HTML(body), metadata={HEADLINE_KEY: text})
+def headline(text: str, more: str = "") -> None:
+    """Show the report's opening sentences (the verdict in plain words, then `more`, e.g. the power);
+    the build copies both into reports/index.html and puts the page's links right after them."""
+    full = f"{text} {more}".strip()
+    extra = f" {html.escape(more)}" if more else ""
+    body = f'<div class="dprk-headline"><p>{html.escape(text)}{extra}</p></div>'
+    display(HTML(body), metadata={HEADLINE_KEY: full})
 
 
 def effect(
@@ -48,8 +54,13 @@ def effect(
     p_value: float,
     n_events: int,
     direction: str,
+    verdict: dict | None = None,
 ) -> None:
-    """Record one effect (rate ratio with its CI) for the forest plot that opens reports/index.html."""
+    """Record one effect (rate ratio with its CI) for the forest plot that opens reports/index.html.
+
+    `verdict` is `verdicts.Verdict.record()`: the adjusted p the index colours by (without it the
+    effect is its own family: a finding only when p <= 0.05).
+    """
     low, high = (float(v) for v in ci)
     rate_ratio, p_value = float(rate_ratio), float(p_value)
     if not label or not isinstance(label, str):
@@ -72,6 +83,11 @@ def effect(
         "n_events": int(n_events),
         "direction": direction,
     }
+    if verdict is None:
+        from .verdicts import single_verdict
+
+        verdict = single_verdict(p_value, rate_ratio).record()
+    record.update(verdict)
     display(HTML('<div class="dprk-effect" hidden></div>'), metadata={EFFECT_KEY: record})
 
 
@@ -129,3 +145,39 @@ def sources_frame() -> pd.DataFrame:
         for s in sources.load_sources().values()
     ]
     return pd.DataFrame(rows).set_index("source")
+
+
+def events_table(
+    listed: pd.DataFrame,
+    daily: pd.DataFrame,
+    window: tuple[int, int],
+    n_events: int,
+    name: str,
+    pre_window: tuple[int, int] = (-30, -1),
+    extra: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Show every listed event with why it was used or left out (counts that add up to the test's
+    number of events), searchable, with a CSV download; returns the table.
+
+    `listed` is every event the page considered (e.g. the whole category or the user's file),
+    `daily` and `window` what the headline test ran on, `n_events` its `result.n_events`; `extra`
+    names more columns of `listed` to show (e.g. ("category", "mine")).
+    """
+    table = event_table.audit(listed, daily, window, pre_window, extra)
+    event_table.check(table, n_events)
+    display(Markdown(event_table.counts_sentence(table)))
+    display(HTML(event_table.html_table(table, name)))
+    return table
+
+
+def show_table(table: pd.DataFrame, name: str, what: str = "events") -> None:
+    """Show an already-built events table (event_table columns) with its search box and CSV link."""
+    display(HTML(event_table.html_table(table, name, what)))
+
+
+def raster_rows(table: pd.DataFrame) -> pd.Series:
+    """Row labels for plots.plot_peri_event: each used event's Pyongyang date, in date order."""
+    used = table[table["used"]]
+    same = used["status"] != event_table.USED
+    labels = used["date (Pyongyang)"].where(~same, used["date (Pyongyang)"] + " (same day)")
+    return pd.Series(labels.to_numpy(), index=used["event_id"].to_numpy(), name="label")

@@ -19,6 +19,8 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from . import __version__, config, events, sources
+from .glossary import PAGE as GLOSSARY_PAGE
+from .glossary import glossary_html
 from .report_index import _index_html, forest_plot_png
 from .report_run import (
     DRAWING_CALLS,
@@ -29,6 +31,7 @@ from .report_run import (
     ReportResult,
     _atomic_write,
     count_figures,
+    default_index_href,
     draws,
     kernel_env,
     render_html,
@@ -76,6 +79,8 @@ __all__ = [
 ]
 
 MANIFEST = ".manifest.json"
+# pages built for the index link back to it (and to the glossary beside it)
+INDEX_HREF = "index.html"
 LOCK = ".manifest.lock"
 RESULTS_DIR = config.PROJECT_ROOT / "benchmarks" / "results"
 
@@ -264,7 +269,7 @@ def build_report(
     manifest = _read_manifest(out_dir)
     result = None if force else _up_to_date(spec, out_dir, manifest, digest)
     if result is None:
-        result = run_report(spec, out_dir, params)
+        result = run_report(spec, out_dir, params, default_index_href(out_dir))
         with manifest_lock(out_dir):
             manifest = _read_manifest(out_dir)
             _record(manifest, result, digest)
@@ -319,7 +324,9 @@ def _run_parallel(
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        futures = [pool.submit(run_report, spec, out_dir, params) for spec, params, _ in todo]
+        futures = [
+            pool.submit(run_report, spec, out_dir, params, INDEX_HREF) for spec, params, _ in todo
+        ]
         for future in tqdm(
             as_completed(futures),
             total=len(futures),
@@ -409,6 +416,7 @@ def build_reports(
             if (out_dir / f"{k}.html").exists() or v.get("error")
         ]
         _atomic_write(out_dir / "index.html", _index_html(entries))
+        _atomic_write(out_dir / GLOSSARY_PAGE, glossary_html())
     failed = [r.name for r in results if r.error] + [
         config.display_path(p.params_file) for p in problems if not p.name
     ]
