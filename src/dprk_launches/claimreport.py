@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import claim, events, plots, windows
+from . import claim, event_table, events, plots, windows
 from .claim import PRE_DAYS, ClaimResult, fmt_chance, fmt_p, plural
 
 AROUND_DAYS = 60
@@ -70,8 +70,9 @@ def plot_around(result: ClaimResult, max_abs_days: int = AROUND_DAYS) -> object:
     )
     offsets = windows.event_offsets(days, event, max_abs_days=max_abs_days)
     rate = len(offsets) / (2 * max_abs_days + 1)
+    rows = pd.Series({"claim": f"{result.event_local_date}"})
     return plots.plot_peri_event(
-        offsets, n_events=1, daily_rate=rate, max_abs_days=max_abs_days, bin_days=3
+        offsets, n_events=1, daily_rate=rate, max_abs_days=max_abs_days, bin_days=3, rows=rows
     )
 
 
@@ -242,3 +243,98 @@ def retaliation_text(result: ClaimResult) -> str:
         f"- **One event is not a test.** A pattern needs many events: {pattern}.\n"
         f"- **A stated link.** {stated}."
     )
+
+
+CHECKED = "the event checked: its Pyongyang day starts the window"
+SAME_DAY = "context: in our catalogue on the same Pyongyang day (not tested)"
+RESPONDS = "context: DPRK statement responding to it (not tested)"
+
+
+def _catalogue_row(row: pd.Series, event_id: str, status: str) -> dict:
+    """One catalogue event as a row of the events table (event_table columns)."""
+    time = "" if pd.isna(row.get("time_local")) else str(row.get("time_local", "")).strip()
+    return {
+        "event_id": event_id,
+        "title": str(row["title"]),
+        "date (own clock)": f"{row['start_date']:%Y-%m-%d} {time}".strip(),
+        "time zone": str(row["timezone"]),
+        "date (Pyongyang)": f"{row['start_local']:%Y-%m-%d}",
+        "status": status,
+        "used": False,
+        "source_url": "" if pd.isna(row["source_url"]) else str(row["source_url"]),
+    }
+
+
+def events_table(result: ClaimResult) -> pd.DataFrame:
+    """The claim's event (the one the test used) and, for context, our catalogue's events of its
+    Pyongyang day and the DPRK statements answering it, with both clocks and the sources."""
+    rows = [
+        {
+            "event_id": "claim",
+            "title": event_name(result),
+            "date (own clock)": f"{result.event_date} {result.event_time}".strip(),
+            "time zone": result.event_tz,
+            "date (Pyongyang)": result.event_local_date,
+            "status": CHECKED,
+            "used": True,
+            "source_url": "",
+        }
+    ]
+    catalogue = events.load_events(errors="collect").set_index("event_id")
+    for event_id in result.catalogue_events_same_day:
+        rows.append(_catalogue_row(catalogue.loc[event_id], event_id, SAME_DAY))
+    for s in result.dprk_statements:
+        if s.event_id in catalogue.index:
+            rows.append(_catalogue_row(catalogue.loc[s.event_id], s.event_id, RESPONDS))
+        else:
+            rows.append(
+                {
+                    "event_id": s.event_id,
+                    "title": s.title,
+                    "date (own clock)": s.date_local,
+                    "time zone": "Asia/Pyongyang",
+                    "date (Pyongyang)": s.date_local,
+                    "status": RESPONDS,
+                    "used": False,
+                    "source_url": s.source_url,
+                }
+            )
+    return pd.DataFrame(rows, columns=event_table.COLUMNS)
+
+
+def events_sentence(table: pd.DataFrame) -> str:
+    """How many events the check used and how many are listed for context only."""
+    same = int((table["status"] == SAME_DAY).sum())
+    said = int((table["status"] == RESPONDS).sum())
+    return (
+        f"**1 event checked** (the claim's, on {table.loc[0, 'date (Pyongyang)']} in Pyongyang); "
+        f"listed for context, not tested: {plural(same, 'catalogue event')} of the same Pyongyang "
+        f"day and {plural(said, 'DPRK statement')} answering it."
+    )
+
+
+def verdict_record(result: ClaimResult) -> dict:
+    """The claim's verdict for the index, by the rule `claim.verdict` words: unusual timing only
+    when the headline test and the randomization test (when run) are both at or below 5%."""
+    ps = [result.p_placebo] + (
+        [result.p_randomization] if result.p_randomization is not None else []
+    )
+    low = [p <= claim.ALPHA for p in ps]
+    if not result.launch_local_dates:
+        label, kind = "no launch day in the window", "none"
+    elif all(low):
+        label, kind = "unusual timing for one event (not evidence of motive)", "more"
+    elif any(low):
+        label, kind = "borderline: the two tests disagree", "none"
+    else:
+        label, kind = "timing the base rate explains", "none"
+    shift = (
+        f", randomization p = {fmt_p(result.p_randomization)}"
+        if result.p_randomization is not None
+        else ""
+    )
+    return {
+        "verdict": kind,
+        "verdict_label": label,
+        "p_text": f"headline p = {fmt_p(result.p_placebo)}{shift}",
+    }

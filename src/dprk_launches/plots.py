@@ -63,7 +63,7 @@ def plot_peri_event(
     matched placebo dates per bin. `rows` (event_id -> label, in order, first at the top) gives every
     event its own labelled row, also those without a launch nearby; without it, rows are unlabelled.
     """
-    top_height = 4.0 if rows is None else max(1.2, 0.13 * len(rows) + 0.6)
+    top_height = 4.0 if rows is None else max(1.6, 0.13 * len(rows) + 0.6)
     fig, (top, bottom) = plt.subplots(
         2,
         1,
@@ -89,7 +89,7 @@ def plot_peri_event(
     else:
         top.set_yticks(range(len(rows)), [str(v) for v in rows.to_numpy()], fontsize=6)
         top.set_ylim(len(rows) - 0.5, -0.5)
-        top.set_ylabel("event (Pyongyang date)")
+        top.set_ylabel("event (Pyongyang date)" if len(rows) > 6 else "event")
         top.grid(axis="y", linewidth=0.3)
     bins = range(-max_abs_days, max_abs_days + bin_days + 1, bin_days)
     bottom.hist(

@@ -28,6 +28,14 @@ def _p_label(effect: dict) -> str:
     return text
 
 
+def _wrapped(label: str, width: int = 42) -> str:
+    """A forest-plot label on at most three lines, never cut."""
+    import textwrap
+
+    lines = textwrap.wrap(label, width) or [label]
+    return "\n".join(lines)
+
+
 def forest_plot_png(effects: list[dict]) -> bytes:
     """One forest plot of every effect (rate ratio, CI) on a log axis with a line at 1; deterministic PNG."""
     import io
@@ -47,7 +55,8 @@ def forest_plot_png(effects: list[dict]) -> bytes:
     hi = max([2.0, *finite]) * 1.5
     defaults = {k: v for k, v in matplotlib.rcParamsDefault.items() if k != "backend"}
     with matplotlib.rc_context(defaults):
-        height = 0.42 * len(effects) + 0.9
+        lines = [_wrapped(e["label"]).count("\n") + 1 for e in effects]
+        height = 0.42 * len(effects) + 0.14 * (sum(lines) - len(lines)) + 0.9
         fig = Figure(figsize=(8, height), dpi=100)
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
@@ -74,7 +83,9 @@ def forest_plot_png(effects: list[dict]) -> bytes:
         ax.xaxis.set_major_formatter(FixedFormatter([f"{t:g}" for t in ticks]))
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_ylim(-0.7, len(effects) - 0.3)
-        ax.set_yticks(range(len(effects)), [e["label"] for e in reversed(effects)], fontsize=8)
+        ax.set_yticks(
+            range(len(effects)), [_wrapped(e["label"]) for e in reversed(effects)], fontsize=8
+        )
         ax.set_xlabel("rate ratio: launch days in the window vs expected (log scale; 95% CI)")
         ax.spines[["top", "right"]].set_visible(False)
         fig.subplots_adjust(left=0.38, right=0.78, top=1 - 0.1 / height, bottom=0.6 / height)
@@ -113,6 +124,10 @@ def _freshness_line() -> str:
 
 def _verdict_cell(entry: dict) -> tuple[str, str]:
     """The verdict column of one report (text, CSS class): from its first effect, else descriptive."""
+    page = entry.get("verdict")
+    if page:
+        text = page["verdict_label"] + (f"; {page['p_text']}" if page.get("p_text") else "")
+        return text, f"verdict-{page['verdict']}"
     effects = entry.get("effects", [])
     if not effects:
         return "descriptive (no test)", "verdict-descriptive"

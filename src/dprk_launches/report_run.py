@@ -17,7 +17,7 @@ from nbformat import NotebookNode
 from . import config, freshness
 from .glossary import PAGE as GLOSSARY_PAGE
 from .report_specs import ReportSpec
-from .reportkit import EFFECT_KEY, HEADLINE_KEY
+from .reportkit import EFFECT_KEY, HEADLINE_KEY, VERDICT_KEY
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
 
@@ -44,6 +44,7 @@ class ReportResult:
     figures: int = 0
     effects: tuple[dict, ...] = ()
     cache_entries: tuple[tuple[str, str], ...] = ()
+    verdict: dict | None = None
 
 
 def _headline_of(nb: NotebookNode) -> str:
@@ -64,6 +65,15 @@ def _effects_of(nb: NotebookNode) -> tuple[dict, ...]:
         for output in cell.get("outputs", [])
         if EFFECT_KEY in output.get("metadata", {})
     )
+
+
+def _verdict_of(nb: NotebookNode) -> dict | None:
+    """The page verdict a notebook recorded through reportkit.verdict (None when it recorded none)."""
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            if VERDICT_KEY in output.get("metadata", {}):
+                return dict(output["metadata"][VERDICT_KEY])
+    return None
 
 
 def count_figures(nb: NotebookNode) -> int:
@@ -298,7 +308,7 @@ def default_index_href(out_dir: Path) -> str | None:
 
 def _execute(
     spec: ReportSpec, out_dir: Path, parameters: dict, index_href: str | None = None
-) -> tuple[str, int, tuple[dict, ...], tuple[tuple[str, str], ...]]:
+) -> tuple[str, int, tuple[dict, ...], tuple[tuple[str, str], ...], dict | None]:
     """Run the notebook, check its figures, write the page atomically; returns headline, figures,
     effects and the cache entries it used."""
     import nbformat
@@ -333,7 +343,7 @@ def _execute(
             "figures must be shown with the inline backend"
         )
     _atomic_write(out_dir / f"{spec.name}.html", render_html(nb, spec.title, index_href))
-    return _headline_of(nb), figures, _effects_of(nb), used
+    return _headline_of(nb), figures, _effects_of(nb), used, _verdict_of(nb)
 
 
 def _reason(exc: Exception) -> str:
@@ -355,11 +365,15 @@ def run_report(
     start = time.perf_counter()
     try:
         try:
-            headline, figures, effects, used = _execute(spec, out_dir, parameters, index_href)
+            headline, figures, effects, used, verdict = _execute(
+                spec, out_dir, parameters, index_href
+            )
         except Exception as exc:
             if not any(sign in str(exc) for sign in KERNEL_START_FAILURES):
                 raise
-            headline, figures, effects, used = _execute(spec, out_dir, parameters, index_href)
+            headline, figures, effects, used, verdict = _execute(
+                spec, out_dir, parameters, index_href
+            )
     except Exception as exc:
         return ReportResult(
             spec.name, spec.title, None, "", time.perf_counter() - start, error=_reason(exc)
@@ -373,4 +387,5 @@ def run_report(
         figures=figures,
         effects=effects,
         cache_entries=used,
+        verdict=verdict,
     )

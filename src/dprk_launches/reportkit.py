@@ -13,6 +13,7 @@ from . import __version__, event_table, sources
 
 HEADLINE_KEY = "dprk_headline"
 EFFECT_KEY = "dprk_effect"
+VERDICT_KEY = "dprk_verdict"
 DIRECTIONS = ("more", "fewer", "no difference")
 
 
@@ -89,6 +90,14 @@ def effect(
         verdict = single_verdict(p_value, rate_ratio).record()
     record.update(verdict)
     display(HTML('<div class="dprk-effect" hidden></div>'), metadata={EFFECT_KEY: record})
+
+
+def verdict(record: dict) -> None:
+    """Record the page's verdict for the index's verdict column when it records no effect (or its
+    verdict is not its first effect's): `verdict` ('more', 'fewer', 'none'), `verdict_label`, `p_text`."""
+    if record.get("verdict") not in ("more", "fewer", "none") or not record.get("verdict_label"):
+        raise ValueError(f"a verdict needs verdict in more/fewer/none and a label, got {record}")
+    display(HTML('<div class="dprk-verdict" hidden></div>'), metadata={VERDICT_KEY: dict(record)})
 
 
 def sources_footer(names: list[str] | None = None) -> Markdown:

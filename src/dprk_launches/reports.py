@@ -215,6 +215,7 @@ def _record(manifest: dict, result: ReportResult, digest: str | None) -> None:
             "title": result.title,
             "figures": result.figures,
             "effects": list(result.effects),
+            "verdict": result.verdict,
             "cache_entries": dict(result.cache_entries),
         }
 
@@ -255,6 +256,7 @@ def _up_to_date(
             skipped=True,
             figures=entry.get("figures", 0),
             effects=tuple(entry.get("effects", ())),
+            verdict=entry.get("verdict"),
         )
     return None
 

@@ -375,3 +375,47 @@ def page_run(family: Family, design: StudyDesign, n_draws: int) -> StudyRun:
     """The family's run of this design when it is a member (same numbers as the index), else a new run."""
     name = family.member(design)
     return family.runs[name] if name is not None else run_design(design, n_draws)
+
+
+def robustness_lead(label: str, table: pd.DataFrame, verdict_text: str) -> str:
+    """Page 04's opening sentence: what was asked, the verdict on the Holm-adjusted variants, the
+    headline variant's numbers (saying so when its raw p is below 0.05 and its adjusted p is not)."""
+    head = table.iloc[0]
+    p, holm = float(head["p"]), float(head["p (Holm across variants)"])
+    n = len(table)
+    note = (
+        f"; its raw p = {fmt_p(p)} is below 0.05 but its Holm-adjusted p across the {n} variants "
+        f"is {fmt_p(holm)}, not below it"
+        if p <= LEVEL < holm
+        else ""
+    )
+    return (
+        f"Asked whether the {label} result changes with the unit, the clock, the data version or "
+        f"the window: {verdict_text} — the headline variant has rate ratio {head['rate ratio']:.2f} "
+        f"({_interval((head['rr low'], head['rr high']))}), p = {fmt_p(p)}{note}; across the {n} "
+        f"variants the ratio ranges {table['rate ratio'].min():.2f}–{table['rate ratio'].max():.2f}."
+    )
+
+
+def robustness_record(table: pd.DataFrame) -> dict:
+    """Page 04's verdict for the index: the headline variant on its Holm p across the variants."""
+    head = table.iloc[0]
+    verdict = Verdict(
+        float(head["p"]),
+        float(head["p (Holm across variants)"]),
+        HOLM,
+        f"the {len(table)} variants",
+        len(table),
+        float(head["rate ratio"]),
+    )
+    survive = int((table["p (Holm across variants)"] <= LEVEL).sum())
+    label = (
+        "no variant survives the adjustment"
+        if survive == 0
+        else f"{survive} of {len(table)} variants survive the adjustment"
+    )
+    return {
+        "verdict": verdict.direction,
+        "verdict_label": label,
+        "p_text": f"headline variant Holm p = {fmt_p(verdict.p_adjusted)} (raw {fmt_p(verdict.p_raw)})",
+    }
