@@ -282,19 +282,32 @@ def power_pair(
 
 
 def power_sentence(
-    n_events: int, plain: power_module.PowerResult, adjusted: power_module.PowerResult
+    n_events: int,
+    plain: power_module.PowerResult,
+    adjusted: power_module.PowerResult,
+    n_rows: int | None = None,
 ) -> str:
-    """'With 8 events, a doubling would be seen 63% of the time (at least 30% after the adjustment).'"""
+    """'With 8 events, a doubling would be seen 63% of the time (at least 30% after the adjustment).'
+
+    `n_rows` is the number of event rows used when several share a day (the test counts days).
+    """
     effect = 2.0 if 2.0 in plain.table.index else float(plain.table.index[len(plain.table) // 2])
     what = "a doubling of the launch rate" if effect == 2.0 else f"a {effect:g}-fold launch rate"
     bound = "at most " if plain.needs_both_tests else ""
     text = (
-        f"With {n_events} events, {what} in the window would be seen {bound}"
+        f"With {_events_words(n_events, n_rows)}, {what} in the window would be seen {bound}"
         f"{_share(plain.table[effect])} of the time at the 5% level"
     )
     if adjusted.table[effect] != plain.table[effect]:
         text += f" and {bound or 'at least '}{_share(adjusted.table[effect])} after the adjustment"
     return text + "."
+
+
+def _events_words(n_events: int, n_rows: int | None) -> str:
+    """'54 events', or '56 events on 54 distinct days' when rows share a day."""
+    if n_rows is None or n_rows == n_events:
+        return f"{n_events} events"
+    return f"{n_rows} events on {n_events} distinct days"
 
 
 def _share(value: float) -> str:
