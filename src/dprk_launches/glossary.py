@@ -38,7 +38,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "adjusted p-value": (
         "adjusted-p",
         "A p-value corrected for having run several tests: with eight categories, one raw p below "
-        "0.05 turns up by chance more often than not. The suite calls a result a finding only when "
+        "0.05 turns up by chance about one time in three. The suite calls a result a finding only when "
         "its adjusted p is at or below 0.05.",
     ),
     "Holm adjustment": (
