@@ -3,12 +3,126 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import errno
 import json
 import os
 import sys
 from pathlib import Path
 
 from . import config
+
+ASCII_FALLBACKS = {
+    "\u2013": "-",  # en dash, as in 0.81–1.62
+    "\u2014": "--",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u221e": "inf",
+    "\u00b1": "+/-",
+    "\u00d7": "x",
+    "\u2264": "<=",
+    "\u2265": ">=",
+    "\u2248": "~",
+    "\u2192": "->",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u00a0": " ",
+}
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a reader that closed early
+EXIT_NO_OUTPUT = 2
+
+
+def _ascii_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: ASCII look-alikes for our typography ('–' -> '-'), else \\u escapes."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start : exc.end]
+    return "".join(
+        ASCII_FALLBACKS.get(ch) or ch.encode("ascii", "backslashreplace").decode() for ch in text
+    ), exc.end
+
+
+codecs.register_error("dprk_ascii", _ascii_fallback)
+
+
+def plain_streams() -> None:
+    """Give a stdout or stderr that cannot take UTF-8 (PYTHONIOENCODING=ascii, a Latin-1 terminal)
+    ASCII fallbacks instead of a UnicodeEncodeError in the middle of the output."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        reconfigure = getattr(stream, "reconfigure", None)
+        if not encoding or reconfigure is None:
+            continue
+        try:
+            if codecs.lookup(encoding).name.startswith("utf-"):
+                continue
+        except LookupError:
+            pass
+        try:
+            reconfigure(errors="dprk_ascii")
+        except (OSError, ValueError):  # a closed or unusual stream: leave it as it is
+            continue
+
+
+def _say(line: str) -> None:
+    """One line on stderr, if stderr can take it (it may be full or closed too)."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _silence_stdout() -> None:
+    """Point stdout's descriptor at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # captured or replaced stdout: nothing to point
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def _stdout_failed(exc: OSError) -> bool:
+    """Whether an OSError came from writing stdout: flushing it fails again, or a write error
+    (no space, quota, file too large, I/O) with no file name attached."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError:
+        return True
+    except ValueError:  # stdout closed
+        return True
+    return exc.filename is None and exc.errno in WRITE_ERRNOS
+
+
+def _output_failure(exc: OSError) -> int:
+    """Stop after stdout failed: silence for a closed pipe, else one line; the exit code."""
+    _silence_stdout()
+    if isinstance(exc, BrokenPipeError) or exc.errno == errno.EPIPE:
+        return EXIT_BROKEN_PIPE  # the reader closed early (`... | head`): stop quietly
+    _say(
+        f"error: cannot write the output ({exc.strerror or exc}); free space on that device "
+        "or send the output elsewhere"
+    )
+    return EXIT_NO_OUTPUT
+
+
+def flush_output() -> int | None:
+    """Flush stdout now, not at exit (where a failure is a traceback); the exit code if it failed."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as exc:
+        return _output_failure(exc)
+    except ValueError:  # stdout was closed under us
+        return None
+    return None
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -168,19 +282,28 @@ def main(argv: list[str] | None = None) -> int:
     from .schemas import DataError
     from .sources import SourceError
 
-    args = build_parser().parse_args(argv)
+    plain_streams()
     try:
-        return args.func(args)
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help or a refused argument: its text must reach stdout too
+        failed = flush_output()
+        raise SystemExit(failed if failed is not None else stop.code) from None
+    try:
+        code = args.func(args)
     except (SourceError, DataError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}")
         return 2
     except KeyboardInterrupt:
-        print("interrupted (Ctrl-C)", file=sys.stderr)
+        _say("interrupted (Ctrl-C)")
         return 130
-    except BrokenPipeError:  # the reader closed early (`... | head`): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 141
+    except BrokenPipeError as exc:
+        return _output_failure(exc)
+    except OSError as exc:
+        if not _stdout_failed(exc):
+            raise
+        return _output_failure(exc)
+    failed = flush_output()
+    return code if failed is None else failed
 
 
 if __name__ == "__main__":
