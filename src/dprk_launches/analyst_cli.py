@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from pathlib import Path
@@ -27,6 +28,15 @@ def _one_line_error(parser: argparse.ArgumentParser) -> None:
         raise SystemExit(2)
 
     parser.error = error  # type: ignore[method-assign]
+
+
+def to_json_text(data: dict) -> str:
+    """JSON for stdout: non-ASCII text kept where stdout takes UTF-8, else \\u escapes (still JSON)."""
+    try:
+        utf8 = codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        utf8 = False
+    return json.dumps(data, indent=2, ensure_ascii=not utf8)
 
 
 def build_page(name: str, notebook: str, title: str, parameters: dict, out_dir: Path) -> Path:
@@ -88,7 +98,7 @@ def cmd_claim(args: argparse.Namespace) -> int:
         page = build_page(claim.report_name(result), CLAIM_NOTEBOOK, title, parameters, out_dir)
         report = _shown(page)
     if args.json:
-        print(json.dumps(result.to_json(report), indent=2, ensure_ascii=False))
+        print(to_json_text(result.to_json(report)))
     else:
         print(result.verdict)
         if report:
@@ -104,13 +114,15 @@ def cmd_study(args: argparse.Namespace) -> int:
     out_dir = _out_dir(args.out, config.REPORTS_DIR / "studies")
     if not args.no_report:
         reports.check_out_dir(out_dir)  # a bad --out is refused before the work
+    snapshot = study.take_snapshot(args.path)  # the file is read once; the page uses these bytes
     result, _ = study.run_study(
-        args.path, tuple(args.window), tuple(args.pre_window), args.only_mine
+        args.path, tuple(args.window), tuple(args.pre_window), args.only_mine, snapshot=snapshot
     )
     report = None
     if not args.no_report:
         parameters = {
-            "events_path": str(study.resolve_path(args.path)),
+            "events_path": str(snapshot.root),
+            "events_snapshot": snapshot.to_parameter(),
             "window": list(args.window),
             "pre_window": list(args.pre_window),
             "only_mine": bool(args.only_mine),
@@ -120,7 +132,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         page = build_page(name, STUDY_NOTEBOOK, f"Event study: {name}", parameters, out_dir)
         report = _shown(page)
     if args.json:
-        print(json.dumps(result.to_json(report), indent=2, ensure_ascii=False))
+        print(to_json_text(result.to_json(report)))
     else:
         print(study.sentence(result))
         if report:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
 import difflib
+import hashlib
 import io
+import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +29,90 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 class PathError(DataError):
     """A path argument that names nothing checkable: missing, not a file or folder, no CSVs inside."""
+
+
+SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is neither a regular file nor a folder is ('a named pipe (FIFO)'), else None."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((kind for test, kind in SPECIAL_KINDS if test(mode)), "not a regular file")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A user's events file or folder read once: its CSV files, the folder's problems, each file's bytes.
+
+    Inside `reading(snapshot)` every read of these paths returns the snapshot's bytes, so a file that
+    changes during a run cannot mix two versions in one answer (or one page).
+    """
+
+    root: Path
+    files: tuple[Path, ...]
+    problems: tuple[DataError, ...] = ()
+    data: dict[Path, bytes | DataError] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        """Digest of the file names and bytes (what a page built from this snapshot read)."""
+        digest = hashlib.sha256(str(self.root).encode())
+        for path in self.files:
+            value = self.data.get(path)
+            digest.update(str(path).encode() + b"\0")
+            digest.update(value if isinstance(value, bytes) else repr(value).encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def to_parameter(self) -> dict[str, object]:
+        """The snapshot as JSON-able text for a report kernel (only a snapshot every file of which read)."""
+        if self.problems or any(not isinstance(v, bytes) for v in self.data.values()):
+            raise ValueError("only a snapshot whose files all read can be handed to a report")
+        files = {str(p): self.data[p].decode("utf-8", "surrogateescape") for p in self.files}
+        return {"root": str(self.root), "files": files, "sha256": self.sha256}
+
+    @classmethod
+    def from_parameter(cls, value: dict) -> Snapshot:
+        """Rebuild a snapshot from `to_parameter()`; a digest that does not match raises ValueError."""
+        files = {Path(k): v.encode("utf-8", "surrogateescape") for k, v in value["files"].items()}
+        snap = cls(Path(value["root"]), tuple(files), (), files)
+        if snap.sha256 != value.get("sha256"):
+            raise ValueError("the events snapshot handed to this report does not match its digest")
+        return snap
+
+
+_ACTIVE: contextvars.ContextVar[Snapshot | None] = contextvars.ContextVar(
+    "event_file_snapshot", default=None
+)
+
+
+def snapshot(path: Path | str) -> Snapshot:
+    """Read a user's events file or folder once: the CSV files it names and every file's bytes."""
+    root = Path(path)
+    files, problems = _expand([root])
+    data: dict[Path, bytes | DataError] = {}
+    for file in files:
+        try:
+            data[file] = _read_bytes(file, config.display_path(file))
+        except DataError as exc:
+            data[file] = exc
+    return Snapshot(root, tuple(files), tuple(problems), data)
+
+
+@contextlib.contextmanager
+def reading(snap: Snapshot) -> Iterator[Snapshot]:
+    """Within the block, the snapshot's path lists its files and their reads return its bytes."""
+    token = _ACTIVE.set(snap)
+    try:
+        yield snap
+    finally:
+        _ACTIVE.reset(token)
 
 
 @dataclass
@@ -132,15 +222,32 @@ def _decode(shown: str, data: bytes) -> str:
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:
-    """The bytes of a file, with a clear DataError for anything that stops reading it."""
+    """The bytes of a regular file (a snapshot's when one is active), with a clear DataError for
+    anything that stops reading it; a FIFO or device is refused at once, never waited on."""
+    snap = _ACTIVE.get()
+    if snap is not None and path in snap.data:
+        value = snap.data[path]
+        if isinstance(value, DataError):
+            raise value
+        return value
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError as exc:
         raise DataError(shown, "no such file") from exc
     except IsADirectoryError as exc:
         raise DataError(shown, "is a folder, not a CSV file") from exc
     except OSError as exc:
         raise DataError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+    with open(fd, "rb", closefd=True) as fh:
+        mode = os.fstat(fh.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise DataError(shown, "is a folder, not a CSV file")
+        if kind := special_kind(mode):
+            raise DataError(shown, f"is {kind}, not a CSV file; give a regular file")
+        try:
+            return fh.read()
+        except OSError as exc:
+            raise DataError(shown, f"cannot be read ({exc.strerror or exc})") from exc
 
 
 def _read_event_file(path: Path, catalogue: bool = False) -> RawFile:
@@ -217,14 +324,20 @@ def _folder_csvs(folder: Path) -> tuple[list[Path], list[DataError]]:
         if name.startswith("."):
             continue
         if entry.suffix == ".csv":
-            if entry.is_dir():
-                problems.append(
-                    DataError(entry, "is a folder, not a CSV file (folders are not searched)")
-                )
-            elif not entry.is_file():
+            try:
+                mode = entry.stat().st_mode
+            except OSError:
+                mode = None
+            if mode is None:
                 problems.append(
                     DataError(entry, "cannot be read (a broken symbolic link or a link loop?)")
                 )
+            elif stat.S_ISDIR(mode):
+                problems.append(
+                    DataError(entry, "is a folder, not a CSV file (folders are not searched)")
+                )
+            elif kind := special_kind(mode):
+                problems.append(DataError(entry, f"is {kind}, not a CSV file; give a regular file"))
             else:
                 files.append(entry)
         elif entry.suffix.lower() == ".csv":
@@ -245,19 +358,30 @@ def _expand(paths: list[Path | str]) -> tuple[list[Path], list[DataError]]:
     """Files named directly, plus every *.csv inside named folders; and the problems found."""
     files: list[Path] = []
     problems: list[DataError] = []
+    snap = _ACTIVE.get()
     for p in map(Path, paths):
-        if p.is_dir():
+        if snap is not None and p == snap.root:  # listed once, when the snapshot was taken
+            files.extend(snap.files)
+            problems.extend(snap.problems)
+            continue
+        try:
+            mode = p.stat().st_mode
+        except OSError as exc:
+            if p.is_symlink():
+                raise PathError(p, "is a broken symbolic link or a link loop") from None
+            if isinstance(exc, FileNotFoundError | NotADirectoryError):
+                raise PathError(p, "no such file or folder") from None
+            raise PathError(p, f"cannot be read ({exc.strerror or exc})") from None
+        if stat.S_ISDIR(mode):
             found, wrong = _folder_csvs(p)
             files.extend(found)
             problems.extend(wrong)
-        elif p.is_file():
-            files.append(p)
-        elif p.is_symlink():
-            raise PathError(p, "is a broken symbolic link or a link loop")
-        elif p.exists():
-            raise PathError(p, "is neither a regular file nor a folder")
+        elif kind := special_kind(mode):
+            raise PathError(
+                p, f"is {kind}, neither a regular file nor a folder; give an events CSV or a folder"
+            )
         else:
-            raise PathError(p, "no such file or folder")
+            files.append(p)
     return files, problems
 
 

@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from . import config, events, schemas, windows
+from . import config, event_files, events, schemas, windows
 from .analysis.headline import EXPECTED_FROM, fmt_interval
 from .claim import PRE_DAYS, headline_fields, launch_data, plural
+from .event_files import Snapshot
+
+__all__ = [
+    "Snapshot",
+    "StudyError",
+    "StudyResult",
+    "check_name",
+    "counted",
+    "default_name",
+    "load_user_events",
+    "plural",
+    "resolve_path",
+    "run_study",
+    "select",
+    "sentence",
+    "studied_events",
+    "take_snapshot",
+]
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_OFFSET = 365
@@ -45,7 +66,13 @@ class StudyResult:
     summary: str
     method: str
     direction: str | None
+    n_events_merged: int = 0
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_event_rows(self) -> int:
+        """Event rows studied: one per event day plus the rows merged into a day already held."""
+        return self.n_events + self.n_events_merged
 
     def to_json(self, report: str | None = None) -> dict:
         """The JSON object printed by `study --json` (the contract keys plus extras)."""
@@ -63,6 +90,8 @@ class StudyResult:
             "expected_pre": _num(self.expected_pre),
             "p_randomization": _num(self.p_randomization),
             "n_events_dropped": self.n_events_dropped,
+            "n_events_merged": self.n_events_merged,
+            "n_event_rows": self.n_event_rows,
             "n_mine": self.n_mine,
             "categories": self.categories,
             "only_mine": self.only_mine,
@@ -76,7 +105,7 @@ class StudyResult:
     @classmethod
     def from_json(cls, data: dict) -> StudyResult:
         """Rebuild a result from `to_json()` output (how the CLI hands its numbers to the report)."""
-        values = {k: data[k] for k in cls.__dataclass_fields__}
+        values = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
         for key in ("window", "pre_window", "ci"):
             values[key] = tuple(_unnum(v) if key == "ci" else v for v in values[key])
         values["rate_ratio"] = _unnum(values["rate_ratio"])
@@ -97,22 +126,32 @@ def _unnum(value: float | None) -> float:
 
 
 def resolve_path(path: str | Path, base: Path | None = None) -> Path:
-    """The user's events file or folder, relative paths from `base` (default: the current directory)."""
+    """The user's events file or folder, relative paths from `base` (default: the current directory).
+
+    A FIFO, device or socket is refused at once (never opened, so never waited on).
+    """
     raw = Path(path).expanduser()
     resolved = raw if raw.is_absolute() else (base or Path.cwd()) / raw
-    if not resolved.exists():
+    try:
+        mode = resolved.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
         where = "" if raw.is_absolute() else f" (relative paths start from {base or Path.cwd()})"
         raise StudyError(
             f"no such file or folder: {path}{where}; give the path of your events CSV or of a "
             "folder of them"
-        )
-    if resolved.is_dir():
+        ) from None
+    except OSError as exc:
+        raise StudyError(f"cannot read {path} ({exc.strerror or exc}); check the path") from None
+    if stat.S_ISDIR(mode):
         if not any(resolved.glob("*.csv")):
             raise StudyError(f"the folder {path} has no .csv files; put your events CSV in it")
         return resolved.resolve()
+    if kind := event_files.special_kind(mode):
+        raise StudyError(
+            f"{path} is {kind}, not a file: give the path of your events CSV or of a folder of them"
+        )
     try:
-        with open(resolved, "rb") as fh:
-            fh.read(1)
+        os.close(os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY))
     except OSError as exc:
         raise StudyError(
             f"cannot read {path} ({exc.strerror or exc}); check its permissions"
@@ -120,14 +159,23 @@ def resolve_path(path: str | Path, base: Path | None = None) -> Path:
     return resolved.resolve()
 
 
-def load_user_events(path: str | Path, base: Path | None = None) -> tuple[pd.DataFrame, set[str]]:
-    """Our catalogue plus the user's rows (their own categories allowed), and the user's event_ids."""
-    root = resolve_path(path, base)
-    files = sorted(root.glob("*.csv")) if root.is_dir() else [root]
-    with warnings.catch_warnings(record=True) as caught:
+def take_snapshot(path: str | Path, base: Path | None = None) -> Snapshot:
+    """The user's events file or folder checked (`resolve_path`) and read once, for the whole run."""
+    return event_files.snapshot(resolve_path(path, base))
+
+
+def load_user_events(
+    path: str | Path, base: Path | None = None, snapshot: Snapshot | None = None
+) -> tuple[pd.DataFrame, set[str]]:
+    """Our catalogue plus the user's rows (their own categories allowed), and the user's event_ids.
+
+    The rows come from `snapshot` (default: one taken now), never from a second read of the file.
+    """
+    snap = snapshot if snapshot is not None else take_snapshot(path, base)
+    with warnings.catch_warnings(record=True) as caught, event_files.reading(snap):
         warnings.simplefilter("always")
-        table = events.load_events(extra=[root], errors="collect", own_categories=True)
-    shown = {config.display_path(f) for f in files}
+        table = events.load_events(extra=[snap.root], errors="collect", own_categories=True)
+    shown = {config.display_path(f) for f in snap.files}
     theirs = [r for r in table.attrs.get("rejected", []) if r.file in shown]
     if theirs:
         first = theirs[0]
@@ -169,10 +217,11 @@ def studied_events(
     pre_window: tuple[int, int] = (-30, -1),
     only_mine: bool = False,
     base: Path | None = None,
+    snapshot: Snapshot | None = None,
 ) -> tuple[pd.DataFrame, int, set[str]]:
     """The events a study uses (column `mine` marks the user's), how many were selected, and the user's ids."""
     check_windows(window, pre_window)
-    table, user_ids = load_user_events(path, base)
+    table, user_ids = load_user_events(path, base, snapshot)
     chosen = select(table, user_ids, only_mine)
     _, daily = launch_data()
     start, end = daily.index[0], daily.index[-1]
@@ -199,11 +248,18 @@ def run_study(
     base: Path | None = None,
     seed: int = 0,
     n_draws: int = 10_000,
+    snapshot: Snapshot | None = None,
 ) -> tuple[StudyResult, pd.DataFrame]:
-    """The event study of the user's events (the headline test), and the events it used."""
+    """The event study of the user's events (the headline test), and the events it used.
+
+    Events on one Pyongyang day are one event day to the test: `n_events` counts event days,
+    `n_events_merged` the rows merged into a day another row already holds, `n_events_dropped` the
+    rows left out because their windows fall outside the launch data.
+    """
     window, pre_window = tuple(int(v) for v in window), tuple(int(v) for v in pre_window)
-    usable, n_chosen, user_ids = studied_events(path, window, pre_window, only_mine, base)
+    usable, n_chosen, user_ids = studied_events(path, window, pre_window, only_mine, base, snapshot)
     _, daily = launch_data()
+    days = np.unique(windows.event_positions(pd.DatetimeIndex(daily.index), usable))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -213,7 +269,8 @@ def run_study(
     result = StudyResult(
         events_path=str(path),
         n_events=test["n_events"],
-        n_events_dropped=n_chosen - test["n_events"],
+        n_events_dropped=n_chosen - len(usable) + test["n_events_dropped"],
+        n_events_merged=len(usable) - len(days),
         n_mine=int(usable["event_id"].isin(user_ids).sum()),
         categories=sorted(set(usable["category"])),
         only_mine=only_mine,
@@ -225,21 +282,14 @@ def run_study(
         p_randomization=test["p_randomization"],
         window=window,
         pre_window=pre_window,
-        observed_pre=pre_count(daily, usable, pre_window),
-        expected_pre=test["expected_pre"] if pre_window == (-PRE_DAYS, -1) else None,
+        observed_pre=test["observed_pre"],
+        expected_pre=test["expected_pre"],
         summary=test["summary"],
         method=test["method"],
         direction=test["direction"],
         notes=sorted({*usable.attrs.get("notes", []), *(str(w.message) for w in caught)}),
     )
     return result, usable
-
-
-def pre_count(daily: pd.DataFrame, chosen: pd.DataFrame, pre_window: tuple[int, int]) -> int:
-    """Launch days in the pre-event window, summed over events (descriptive, not a test)."""
-    pos = windows.event_positions(pd.DatetimeIndex(daily.index), chosen)
-    pos = pos[(pos + pre_window[0] >= 0) & (pos >= 0)]
-    return int(windows.window_counts(daily["launch_days"].to_numpy(), pos, *pre_window).sum())
 
 
 def default_name(path: str | Path) -> str:
@@ -263,15 +313,25 @@ def _fmt(value: float) -> str:
     return "∞" if not math.isfinite(value) else f"{value:.2f}"
 
 
+def counted(r: StudyResult) -> str:
+    """The sentence's opening: event days (and the rows merged into them), dropped rows, categories."""
+    parts = [f"{r.n_mine} yours"]
+    if r.n_events_merged:
+        parts.append(f"{r.n_events_merged} merged (same day as another)")
+    if r.n_events_dropped:
+        parts.append(f"{r.n_events_dropped} left out (windows outside the data)")
+    parts.append(f"categories {', '.join(r.categories)}")
+    subject = plural(r.n_events, "event")
+    if r.n_events_merged:
+        subject = f"{plural(r.n_events, 'event day')} from {plural(r.n_event_rows, 'event')}"
+    return f"{subject} ({'; '.join(parts)})"
+
+
 def sentence(r: StudyResult) -> str:
     """The study's headline in one sentence, with its unit and both tests."""
     a, b = r.window
-    dropped = (
-        f", {r.n_events_dropped} left out (windows outside the data)" if r.n_events_dropped else ""
-    )
     return (
-        f"{plural(r.n_events, 'event')} ({r.n_mine} yours{dropped}; categories "
-        f"{', '.join(r.categories)}): {plural(r.observed, 'launch day')} in days {a:+d} to "
+        f"{counted(r)}: {plural(r.observed, 'launch day')} in days {a:+d} to "
         f"{b:+d} against {r.expected:.1f} expected {EXPECTED_FROM}, rate ratio "
         f"{_fmt(r.rate_ratio)} ({fmt_interval(r.ci)}), p = {r.p_value:.3f} (headline test: "
         f"{r.method})."
