@@ -12,16 +12,21 @@ import csv
 import io
 import json
 import os
+import stat
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from dprk_launches import schemas
 
 Make = Callable[[Path], object]
+N_COLUMNS = len(schemas.EVENT_FILE_COLUMNS)
+T = TypeVar("T")
 
-GOOD = {
+GOOD = dict.fromkeys(schemas.EVENT_FILE_COLUMNS, "") | {  # every column, new optional ones too
     "event_id": "2022-01-12-ofac-hostile-designation",
     "category": "sanctions_us",
     "subcategory": "designation",
@@ -87,10 +92,11 @@ class Case:
     check_only: bool = False
     subprocess: bool = False
     also: tuple[str, ...] = ()
+    may_block: bool = False  # a FIFO: run it under `without_hanging`, so a regression cannot hang
 
 
 def csv_text(rows: list[dict], header: list[str] | None = None) -> str:
-    """Rows as CSV text with `header` (default: the 16 catalogue columns)."""
+    """Rows as CSV text with `header` (default: every catalogue column)."""
     header = header or schemas.EVENT_FILE_COLUMNS
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -116,6 +122,50 @@ def file_of(name: str, content: str | bytes | Callable[[], bytes]) -> Make:
         return path
 
     return make
+
+
+def fifo_of(name: str) -> Callable[[Path], Path]:
+    """A builder making a named pipe (FIFO) tmp/name that nothing ever writes to."""
+
+    def make(tmp: Path) -> Path:
+        path = tmp / name
+        os.mkfifo(path)
+        return path
+
+    return make
+
+
+def release_fifos(folder: Path) -> None:
+    """Open and close the write end of every FIFO under folder: a reader blocked on one gets EOF."""
+    for path in folder.rglob("*"):
+        try:
+            if stat.S_ISFIFO(path.lstat().st_mode):
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:  # no reader waiting: nothing to release
+            continue
+
+
+def without_hanging(call: Callable[[], T], folder: Path, seconds: float = 60.0) -> T:
+    """call() in a thread; still running after `seconds` (blocked on a FIFO under folder), the FIFOs
+    are released and TimeoutError raised, so a regression fails instead of hanging the suite."""
+    box: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # SystemExit from argparse included: re-raised below
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        release_fifos(folder)
+        thread.join(10)
+        raise TimeoutError(f"still running after {seconds:.0f} s: blocked reading a FIFO")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]  # type: ignore[return-value]
 
 
 def rows_file(name: str, rows: list[dict], header: list[str] | None = None) -> Make:
@@ -237,9 +287,17 @@ def event_row_cases() -> Iterator[Case]:
     ]:
         yield _row_case(f"statement-{name}", STATEMENT | changes, column, message)
     for name, text, message in [
-        ("extra-field", line(SECOND) + ",surplus", "row 3 has 17 fields, header has 16"),
+        (
+            "extra-field",
+            line(SECOND) + ",surplus",
+            f"row 3 has {N_COLUMNS + 1} fields, header has {N_COLUMNS}",
+        ),
         ("trailing-comma", line(SECOND) + ",", "(trailing comma?)"),
-        ("missing-field", line(SECOND).rsplit(",", 1)[0], "row 3 has 15 fields, header has 16"),
+        (
+            "missing-field",
+            line(SECOND).rsplit(",", 1)[0],
+            f"row 3 has {N_COLUMNS - 1} fields, header has {N_COLUMNS}",
+        ),
     ]:
         content = csv_text([GOOD]) + text + "\n"
         yield Case(
@@ -400,6 +458,31 @@ def folder_cases() -> Iterator[Case]:
         return path
 
     yield Case("path-symlink-loop", "folder", loop, 2, "link loop", "self.csv")
+    if hasattr(os, "mkfifo"):
+        yield Case(
+            "path-fifo",
+            "folder",
+            fifo_of("pipe.csv"),
+            2,
+            "is a named pipe (FIFO)",
+            "pipe.csv",
+            may_block=True,
+        )
+
+        def fifo_in_folder(tmp: Path) -> Path:
+            folder = _folder({"good.csv": good})(tmp)
+            os.mkfifo(folder / "x.csv")
+            return folder
+
+        yield Case(
+            "folder-fifo-csv",
+            "folder",
+            fifo_in_folder,
+            1,
+            "is a named pipe (FIFO), not a CSV file",
+            "x.csv",
+            may_block=True,
+        )
     if Path("/dev/null").exists():
         yield Case(
             "path-device",
@@ -809,6 +892,15 @@ def cli_cases() -> Iterator[Case]:
             None,
             False,
         ),
+        (
+            "study-device",
+            "study",
+            _argv("study", os.devnull, "--no-report"),
+            2,
+            "is a character device, not a file",
+            None,
+            False,
+        ),
         ("sources-no-sub", "sources", _argv("sources"), 2, "required", None, False),
         (
             "sources-unknown-name",
@@ -824,6 +916,23 @@ def cli_cases() -> Iterator[Case]:
         yield Case(
             f"cli-{name}", "cli", make, code, message, file, command=command, subprocess=sample
         )
+    if hasattr(os, "mkfifo"):  # a FIFO as input is refused at once, never read (it would block)
+        fifo = fifo_of("pipe.csv")
+        for name, command, argv in [
+            ("study-fifo", "study", _argv("study", lambda t: str(fifo(t)), "--no-report")),
+            ("check-fifo", "events", _argv("events", "check", lambda t: str(fifo(t)))),
+        ]:
+            yield Case(
+                f"cli-{name}",
+                "cli",
+                argv,
+                2,
+                "is a named pipe (FIFO)",
+                "pipe.csv",
+                command=command,
+                subprocess=True,
+                may_block=True,
+            )
 
 
 def cases() -> list[Case]:

@@ -10,7 +10,9 @@ import subprocess
 import sys
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -21,6 +23,7 @@ from dprk_launches.schemas import DataError
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile_corpus  # noqa: E402
 
+T = TypeVar("T")
 CORPUS = hostile_corpus.cases()
 EVENT_KINDS = ("events_row", "events_file", "folder")
 
@@ -67,11 +70,18 @@ def test_the_corpus_is_big_and_covers_every_class() -> None:
     assert wanted <= {c.command for c in of_kind("cli")}
 
 
+def guarded(case: hostile_corpus.Case, tmp_path: Path, call: Callable[[], T]) -> T:
+    """call(), under a watchdog when the case may block (a FIFO), so a regression fails, not hangs."""
+    if not case.may_block:
+        return call()
+    return hostile_corpus.without_hanging(call, tmp_path, seconds=60)
+
+
 @pytest.mark.parametrize("case", of_kind(*EVENT_KINDS), ids=ids(of_kind(*EVENT_KINDS)))
 def test_events_input(case: hostile_corpus.Case, tmp_path: Path) -> None:
     target = case.make(tmp_path)
     out, err = io.StringIO(), io.StringIO()
-    code = events.run_check(target, out, err)
+    code = guarded(case, tmp_path, lambda: events.run_check(target, out, err))
     assert_names(out.getvalue() + err.getvalue(), case)
     assert code == case.exit_code, out.getvalue() + err.getvalue()
     if case.check_only:
@@ -79,10 +89,10 @@ def test_events_input(case: hostile_corpus.Case, tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if case.exit_code == 0:
-            events.load_events(extra=[target])
+            guarded(case, tmp_path, lambda: events.load_events(extra=[target]))
             return
         with pytest.raises(DataError) as info:
-            events.load_events(extra=[target])
+            guarded(case, tmp_path, lambda: events.load_events(extra=[target]))
     error = info.value
     assert "Traceback" not in str(error)
     if case.kind == "folder":
@@ -122,7 +132,7 @@ def test_cli_arguments(
     needs_command(case)
     argv = case.make(tmp_path)
     try:
-        code = cli.main(argv)
+        code = guarded(case, tmp_path, lambda: cli.main(argv))
     except SystemExit as exc:
         code = exc.code
     captured = capsys.readouterr()
