@@ -2,9 +2,10 @@
 
 Under a true null the LR of the event term should average 1 (chi-square, 1 df). With some forty
 nuisance parameters, penalised, and misspecified worlds it averages more, and the test rejects too
-often. This runs every null world of `analysis.worlds` whose headline is the likelihood ratio, on
-seeds that `make calibration` never uses, and writes each world's mean LR and their average (the
-pooled Bartlett factor) to benchmarks/results/bartlett.json. `analysis.modeltest.LR_SCALE` is that
+often. This runs every null world of `analysis.worlds` whose headline is the likelihood ratio, and
+`--random-worlds` worlds drawn from `analysis.random_worlds` (series whose headline is the LR), on
+seeds that `make calibration` never uses, and writes each world's mean LR and their average over
+all worlds, each weighted equally (the pooled Bartlett factor), to benchmarks/results/bartlett.json. `analysis.modeltest.LR_SCALE` is that
 factor (a test checks they agree); `make calibration` then measures the corrected test on other seeds.
 """
 
@@ -25,6 +26,7 @@ from dprk_launches.analysis import headline, worlds
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bartlett.json"
 SEED_OFFSET = 50_000_000  # far from calibration's seeds (seed * 1_000_003 + i, i < n_sims)
+RANDOM_SERIES = 10
 
 
 def null_worlds() -> tuple[str, ...]:
@@ -37,21 +39,29 @@ def null_worlds() -> tuple[str, ...]:
 def one_lr(task: tuple[str, int]) -> float:
     """The headline LR of one simulated null series (NaN when its headline is not the LR)."""
     name, seed = task
-    found = calibration.simulated(calibration._CTX, name, seed)
-    if found is None:
-        return np.nan
-    r = calibration.simulated_headline(calibration._CTX, name, *found, seed, n_draws=10)
-    if r.method != headline.LR_METHOD:
+    if name.startswith(calibration.RANDOM):
+        world = int(name[len(calibration.RANDOM) :])
+        r = calibration.random_headline(calibration._CTX, world, seed, n_draws=10)
+    else:
+        found = calibration.simulated(calibration._CTX, name, seed)
+        r = (
+            None
+            if found is None
+            else calibration.simulated_headline(calibration._CTX, name, *found, seed, n_draws=10)
+        )
+    if r is None or r.method != headline.LR_METHOD:
         return np.nan
     return max(2 * (r.fit.objective - r.alt_fit.objective), 0.0)
 
 
-def run(n_sims: int, processes: int) -> dict:
-    """Mean LR per null world and their average."""
+def run(n_sims: int, processes: int, n_random: int = 200) -> dict:
+    """Mean LR per null world (named, and random worlds pooled by world) and their average."""
     started = time.perf_counter()
     ctx = calibration.context()
     names = null_worlds()
     tasks = [(w, SEED_OFFSET + i) for w in names for i in range(n_sims)]
+    randoms = [f"{calibration.RANDOM}{SEED_OFFSET + k}" for k in range(n_random)]
+    tasks += [(w, i) for w in randoms for i in range(RANDOM_SERIES)]
     with ProcessPoolExecutor(processes, initializer=calibration._init, initargs=(ctx,)) as pool:
         lrs = list(
             tqdm(
@@ -61,7 +71,12 @@ def run(n_sims: int, processes: int) -> dict:
                 file=sys.stderr,
             )
         )
-    lr = np.array(lrs, dtype=float).reshape(len(names), n_sims)
+    values = np.array(lrs, dtype=float)
+    lr = values[: len(names) * n_sims].reshape(len(names), n_sims)
+    random_lr = values[len(names) * n_sims :].reshape(n_random, RANDOM_SERIES)
+    random_means = [
+        float(np.nanmean(row)) for row in random_lr if np.isfinite(row).sum() >= RANDOM_SERIES // 2
+    ]
     per_world = {}
     for name, row in zip(names, lr, strict=True):
         if np.isfinite(row).sum() >= n_sims // 2:
@@ -70,9 +85,14 @@ def run(n_sims: int, processes: int) -> dict:
                 "se": round(float(np.nanstd(row) / np.sqrt(np.isfinite(row).sum())), 4),
                 "n": int(np.isfinite(row).sum()),
             }
-    factor = float(np.mean([v["mean_lr"] for v in per_world.values()]))
+    means = [v["mean_lr"] for v in per_world.values()] + random_means
+    factor = float(np.mean(means))
     return {
         "bartlett_factor": round(max(factor, 1.0), 2),
+        "mean_lr_named": round(float(np.mean([v["mean_lr"] for v in per_world.values()])), 4),
+        "mean_lr_random": round(float(np.mean(random_means)), 4) if random_means else None,
+        "random_worlds_with_lr": len(random_means),
+        "random_series_per_world": RANDOM_SERIES,
         "n_sims": n_sims,
         "seed_offset": SEED_OFFSET,
         "seconds": round(time.perf_counter() - started, 1),
@@ -85,11 +105,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n-sims", type=int, default=1000)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--random-worlds", type=int, default=200)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     if args.n_sims < 1 or args.processes < 1:
         parser.error("--n-sims and --processes must be at least 1")
-    text = json.dumps(run(args.n_sims, args.processes), indent=2)
+    text = json.dumps(run(args.n_sims, args.processes, args.random_worlds), indent=2)
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")

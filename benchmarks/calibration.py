@@ -1,6 +1,12 @@
 """`make calibration`: type-I error, power and interval coverage of the headline test, by simulation.
 
-Every world of `dprk_launches.analysis.worlds.WORLDS` is simulated `--n-sims` times; each simulated
+Two kinds of world. `--random-worlds` null worlds are drawn at random from the broad family of
+`dprk_launches.analysis.random_worlds` (no test was tuned to them; the seeds of `make bartlett` are
+disjoint), `--random-series` series each: the distribution of the headline's type-I error across
+them is the starred `type1_random_*` keys, beside the floor a perfectly calibrated test would show
+with this many series per world (Monte-Carlo noise alone) and the empirical-Bayes estimate with that
+noise removed. Every named world of `dprk_launches.analysis.worlds.WORLDS` (regression tests) is
+simulated `--n-sims` times; each simulated
 series is refitted and tested with `inference.headline_test` exactly as the reports call it (without
 the profile interval, whose coverage is checked separately by one pinned fit at the true effect in the
 2x world). Prints one JSON object and writes it to benchmarks/results/calibration.json. Runs on local
@@ -27,7 +33,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from dprk_launches import events, inference, launches, series, simulate
-from dprk_launches.analysis import headline, model, modeltest, worlds
+from dprk_launches.analysis import headline, model, modeltest, random_worlds, worlds
 from dprk_launches.windows import event_positions, window_counts, window_days
 
 ALPHA, N_DRAWS, START = 0.05, 1000, "2006-01-01"
@@ -41,6 +47,8 @@ KEY_WORLDS = {
     "clumps": ("clumps_random", "clumps_after"),
     "scheduled": ("scheduled",),
 }
+RANDOM = "random:"
+TARGET_P95 = 0.08
 _CTX: worlds.Context | None = None
 
 
@@ -105,7 +113,30 @@ def simulated_headline(
             n_draws=n_draws,
             unit=world.unit,
             interval=False,
-            warm_start=ctx.flexible,
+            warm_start=ctx.warm,
+        )
+
+
+def random_headline(
+    ctx: worlds.Context, world_seed: int, series: int, n_draws: int
+) -> inference.HeadlineResult | None:
+    """The headline test of one series of a random world (None: too quiet or no event to test)."""
+    world = random_worlds.draw(world_seed)
+    real = {"un": ctx.un_pos, "us": ctx.us_pos}
+    daily, pos = random_worlds.simulate(world, ctx.daily, real, series)
+    if daily["launch_days"].sum() < 5 or len(pos) == 0:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return inference.headline_test(
+            daily,
+            daily.index[pos],
+            world.window,
+            seed=series,
+            n_draws=n_draws,
+            unit=world.unit,
+            interval=False,
+            warm_start=ctx.warm,
         )
 
 
@@ -113,6 +144,11 @@ def one(task: tuple[str, int], ctx: worlds.Context | None = None) -> list[float]
     """Headline, randomization and naive p-values (and the interval's coverage in effect worlds) for one series."""
     name, seed = task
     ctx = ctx or _CTX
+    if name.startswith(RANDOM):
+        r = random_headline(ctx, int(name[len(RANDOM) :]), seed, N_DRAWS)
+        if r is None:
+            return [np.nan, np.nan, np.nan, np.nan]
+        return [r.p_value, r.p_randomization, np.nan, np.nan]
     world = worlds.WORLDS[name]
     series_ = simulated(ctx, name, seed)
     if series_ is None:
@@ -161,12 +197,54 @@ def _run_dask(tasks: list[tuple[str, int]], ctx: worlds.Context, address: str) -
         return client.gather(futures)
 
 
+def _rate(p: np.ndarray) -> float | None:
+    """Share of the tested series (p not NaN) rejected at ALPHA (None when none was tested)."""
+    tested = p[~np.isnan(p)]
+    return round(float((tested <= ALPHA).mean()), 4) if len(tested) else None
+
+
+def random_summary(p: np.ndarray, world_seeds: list[int], seed: int) -> dict:
+    """Type-I of the headline across random worlds (rows: worlds, columns: series), with its noise floor."""
+    valid = ~np.isnan(p)
+    n = valid.sum(axis=1)
+    keep = n >= max(1, p.shape[1] // 2)
+    counts = {
+        "random_worlds_tested": int(keep.sum()),
+        "random_worlds_too_quiet": int((~keep).sum()),
+        "random_series_per_world": int(p.shape[1]),
+    }
+    if not keep.any():
+        return counts
+    rates = np.where(keep, np.nansum(p <= ALPHA, axis=1) / np.maximum(n, 1), np.nan)
+    r, m = rates[keep], n[keep]
+    rng = np.random.default_rng(seed)
+    floor = np.median([np.quantile(rng.binomial(m, ALPHA) / m, 0.95) for _ in range(2000)])
+    mean = float(r.mean())
+    noise = mean * (1 - mean) / m
+    between = max(float(r.var()) - float(noise.mean()), 0.0)
+    shrunk = mean + between / np.maximum(between + noise, 1e-12) * (r - mean)
+    worst = int(np.nanargmax(rates))
+    return {
+        "type1_random_median": round(float(np.median(r)), 4),
+        "type1_random_p95": round(float(np.quantile(r, 0.95)), 4),
+        "type1_random_max": round(float(rates[worst]), 4),
+        "type1_random_max_world": random_worlds.draw(world_seeds[worst]).describe(),
+        "type1_random_mean": round(mean, 4),
+        "type1_random_p95_if_exact": round(float(floor), 4),
+        "type1_random_p95_noise_removed": round(float(np.quantile(shrunk, 0.95)), 4),
+        "type1_random_share_above_0.08": round(float((r > TARGET_P95).mean()), 4),
+        **counts,
+    }
+
+
 def run(
     n_sims: int = 1000,
     seed: int = 0,
     processes: int = 2,
     names: tuple[str, ...] = (),
     dask: str | None = None,
+    n_random: int = 0,
+    random_series: int = 60,
 ) -> dict:
     """Rejection rates per world and test, power, coverage; the starred summary keys first."""
     chosen = names or tuple(worlds.WORLDS)
@@ -176,8 +254,27 @@ def run(
     started = time.perf_counter()
     ctx = context()
     tasks = [(w, seed * 1_000_003 + i) for w in chosen for i in range(n_sims)]
+    world_seeds = [seed * 1_000_003 + k for k in range(n_random)]
+    tasks += [(f"{RANDOM}{k}", i) for k in world_seeds for i in range(random_series)]
     results = _run_dask(tasks, ctx, dask) if dask else _run_local(tasks, ctx, processes)
-    p = np.array(results, dtype=float).reshape(len(chosen), n_sims, 4)
+    everything = np.array(results, dtype=float)
+    p = everything[: len(chosen) * n_sims].reshape(len(chosen), n_sims, 4)
+    out: dict = {}
+    if n_random:
+        randoms = everything[len(chosen) * n_sims :].reshape(n_random, random_series, 4)
+        out.update(random_summary(randoms[:, :, 0], world_seeds, seed))
+        rand_rates = np.nanmean(
+            np.where(np.isnan(randoms[:, :, 1]), np.nan, randoms[:, :, 1] <= ALPHA), axis=1
+        )
+        out["type1_randomization_random_p95"] = round(float(np.nanquantile(rand_rates, 0.95)), 4)
+        out["random_worlds"] = [
+            {
+                "seed": k,
+                "reject_headline": _rate(randoms[i, :, 0]),
+                "series_tested": int((~np.isnan(randoms[i, :, 0])).sum()),
+            }
+            for i, k in enumerate(world_seeds)
+        ]
     per_world = {}
     for w, name in enumerate(chosen):
         world = worlds.WORLDS[name]
@@ -194,7 +291,6 @@ def run(
         }
         if world.effect > 1 and world.unit == "launch_days":
             per_world[name]["ci_coverage"] = round(float(np.nanmean(p[w, :, 3])), 4)
-    out: dict = {}
     nulls = [n for n in chosen if worlds.WORLDS[n].effect == 1.0]
     for key, members in KEY_WORLDS.items():
         present = [m for m in members if m in per_world]
@@ -251,12 +347,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--worlds", nargs="*", default=[], help=f"subset of {list(worlds.WORLDS)}")
+    parser.add_argument("--random-worlds", type=int, default=200, help="random null worlds drawn")
+    parser.add_argument("--random-series", type=int, default=60, help="series per random world")
     parser.add_argument("--dask", default=None, help="address of an existing Dask scheduler")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args()
     if args.n_sims < 1 or args.processes < 1:
         parser.error("--n-sims and --processes must be at least 1")
-    result = run(args.n_sims, args.seed, args.processes, tuple(args.worlds), args.dask)
+    result = run(
+        args.n_sims,
+        args.seed,
+        args.processes,
+        tuple(args.worlds),
+        args.dask,
+        args.random_worlds,
+        args.random_series,
+    )
     text = json.dumps(result, indent=2)
     print(text)
     if not args.worlds or args.out != RESULTS:

@@ -31,7 +31,18 @@ def test_calibration_prints_and_writes_one_json_object_with_the_documented_keys(
     script = config.PROJECT_ROOT / "benchmarks" / "calibration.py"
     target = tmp_path / "calibration.json"
     out = subprocess.run(
-        [sys.executable, str(script), "--n-sims", "4", "--out", str(target)],
+        [
+            sys.executable,
+            str(script),
+            "--n-sims",
+            "4",
+            "--random-worlds",
+            "3",
+            "--random-series",
+            "4",
+            "--out",
+            str(target),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -41,6 +52,7 @@ def test_calibration_prints_and_writes_one_json_object_with_the_documented_keys(
     assert RATES | {"n_sims", "seconds", "sims_per_second"} <= set(result)
     assert result["n_sims"] == 4 and len(result["worlds"]) >= 10
     assert all(0 <= result[k] <= 1 for k in RATES)
+    assert result["random_series_per_world"] == 4 and len(result["random_worlds"]) == 3
 
 
 def test_committed_calibration_meets_its_shape_and_the_readme_shows_it() -> None:
@@ -123,6 +135,8 @@ def test_bartlett_script_prints_and_writes_one_json_object(mirror, tmp_path: Pat
             sys.executable,
             str(config.PROJECT_ROOT / "benchmarks" / "bartlett.py"),
             "--n-sims",
+            "2",
+            "--random-worlds",
             "2",
             "--out",
             str(target),

@@ -258,12 +258,22 @@ BAD = [
     (["--event-date", NEAR_END, "--event-tz", "Asia/Seoul"], "--within 4 or less"),
     (["--event-date", NEAR_END, "--event-tz", "Asia/Seoul", "--within", "30"], "--within 4"),
     ([*SEED, "--launch-date", "2022-01-15"], "nearest launch days are 2022-01-14 or 2022-01-17"),
-    ([*SEED, "--launch-date", "2022-01-11"], "not after the event"),
+    (
+        [
+            "--event-date",
+            "2022-01-14",
+            "--event-tz",
+            "Asia/Pyongyang",
+            "--launch-date",
+            "2022-01-14",
+        ],
+        "falls on the event's own Pyongyang day",
+    ),
     ([*SEED, "--launch-date", "2031-01-01"], "outside the launch data"),
     ([*SEED, "--within", "0"], "--within 0"),
     ([*SEED, "--within", "999"], "--within 999"),
     ([*SEED, "--within", "two"], "invalid int value"),
-    ([*SEED, "--launch-date", "2022-01-17", "--within", "1"], "ends before the named launch"),
+    ([*SEED, "--launch-date", "2022-01-17", "--within", "1"], "does not reach the named launch"),
     (["--event-date", "2018-04-15", "--event-tz", "Asia/Seoul", "--within", "10"], "moratorium"),
     (["--event-tz", "Asia/Seoul"], "--event-date"),
 ]
@@ -321,3 +331,20 @@ def test_a_cruise_missile_day_names_its_kind_and_source(capsys) -> None:
     )
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert "cruise launch in CSIS" in err and "https://" in err
+
+
+def test_launch_before_the_event_asks_the_reverse_question() -> None:
+    r = claim.check_claim("2022-01-12", "America/New_York", launch_date="2022-01-11", n_draws=500)
+    assert r.direction == "before" and r.within == 2
+    assert r.launch_local_dates == ["2022-01-11"] and r.days_after == [-2]
+    assert r.verdict.startswith("The launch on 2022-01-11 came 2 days before the event")
+    assert "cannot have answered it" in r.verdict and "the other way round" in r.verdict
+    assert 0 < r.prob_launch_within < 1 and r.placebo_observed == 1
+
+
+def test_within_discusses_every_launch_day_in_the_window() -> None:
+    r = claim.check_claim("2022-01-12", "America/New_York", within=20, n_draws=500)
+    assert len(r.launch_local_dates) >= 3
+    for d in r.launch_local_dates:
+        assert d in r.verdict
+    assert f"{len(r.launch_local_dates)} or more" in r.verdict

@@ -14,7 +14,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dprk_launches import config, events, schemas
+from dprk_launches import config, event_rules, events, schemas
 from dprk_launches.schemas import DataError
 
 FUZZ = settings(
@@ -79,6 +79,7 @@ def event_row(draw: st.DrawFn, index: int, statement_target: str | None) -> dict
         "notes": draw(note_text()),
         "responds_to": statement_target if statement else "",
         "threat_level": draw(st.sampled_from(schemas.THREAT_LEVELS)) if statement else "",
+        "anticipates": "",
     }
 
 
@@ -87,7 +88,10 @@ def event_rows(draw: st.DrawFn) -> list[dict]:
     """Two to four valid rows; the last may be a statement answering the first."""
     n = draw(st.integers(2, 4))
     rows = [draw(event_row(i, None)) for i in range(n - 1)]
-    rows.append(draw(event_row(n - 1, rows[0]["event_id"])))
+    last = draw(event_row(n - 1, rows[0]["event_id"]))
+    if last["responds_to"] and event_rules._local_start(last) < event_rules._local_start(rows[0]):
+        last["anticipates"] = schemas.ANTICIPATES  # a statement before its trigger says so
+    rows.append(last)
     return rows
 
 

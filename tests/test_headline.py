@@ -298,3 +298,23 @@ def test_the_printed_rate_ratio_is_observed_over_expected() -> None:
     assert fmt_interval((0.0, np.inf)).endswith("cannot bound the ratio")
     assert fmt_interval((1.2, np.inf)) == "95% CI above 1.20 (no upper bound)"
     assert fmt_interval((0.0, 0.5)) == "95% CI below 0.50 (no lower bound)"
+
+
+def test_identifiability_notes_name_recurring_phases_and_launch_day_events() -> None:
+    from dprk_launches.analysis import identifiability
+
+    index = pd.date_range("2010-01-01", "2019-12-31", freq="D")
+    y = np.zeros(len(index))
+    scheduled = index.get_indexer(
+        pd.DatetimeIndex([f"{year}-03-{10 + year % 3}" for year in range(2010, 2020)])
+    )
+    rng = np.random.default_rng(3)
+    scattered = np.sort(rng.choice(np.arange(40, len(index) - 40), 10, replace=False))
+    assert identifiability.recurring_share(pd.DatetimeIndex(index[scheduled])) == 1.0
+    phase = identifiability.notes(index, y, scheduled, (1, 30))
+    assert len(phase) == 1 and "time of year" in phase[0]
+    assert identifiability.notes(index, y, scattered, (1, 30)) == ()
+    y[scattered[:3]] = 1
+    day0 = identifiability.notes(index, y, scattered, (0, 30))
+    assert len(day0) == 1 and day0[0].startswith("3 of the 10 event days are launch days")
+    assert identifiability.notes(index, y, scattered, (1, 30)) == ()

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from . import events, inference, launch_supplement, launches, series
-from .analysis import forecaster, model
+from .analysis import fitcache, forecaster, model
 from .claiminput import (
     MAX_WITHIN,
     PRE_DAYS,
     ClaimError,
+    check_before,
     check_era,
     check_window,
     named_launch,
@@ -31,8 +32,10 @@ from .claiminput import (
     pyongyang_day,
     resolve_within,
 )
+from .claimverdict import ALPHA, fmt_chance, fmt_p, plural, verdict
 
 __all__ = [
+    "ALPHA",
     "MAX_WITHIN",
     "MODEL",
     "PRE_DAYS",
@@ -47,6 +50,8 @@ __all__ = [
     "parse_date",
     "parse_time",
     "parse_zone",
+    "fmt_chance",
+    "fmt_p",
     "headline_fields",
     "plural",
     "pyongyang_day",
@@ -56,7 +61,6 @@ __all__ = [
 DEFAULT_WITHIN = 7
 SEED = 0
 N_DRAWS = 10_000
-ALPHA = 0.05
 MODEL = (
     "the launch forecaster (analysis.forecaster: monthly random-walk background, season, "
     "self-excitation, days since the last launch, recent activity; scored by `make backtest`) fitted "
@@ -109,6 +113,7 @@ class ClaimResult:
     data_end: str
     verdict: str
     notes: list[str] = field(default_factory=list)
+    direction: str = "after"
 
     def to_json(self, report: str | None = None) -> dict:
         """The JSON object printed by `claim --json` (the contract keys plus extras)."""
@@ -174,11 +179,14 @@ def fit_up_to(daily: pd.DataFrame, event_local: pd.Timestamp) -> model.Intensity
     """The forecaster fitted to the launch days up to the event's day only, carried forward.
 
     No launch after the event informs the chance (a year that turned busy later does not raise it).
+    The fit is `forecaster.fit_until`'s (both starting points, the best kept), made once per launch
+    history and kept in the fit cache (`fitcache.null_fit`).
     """
     pos = daily.index.get_loc(event_local)
     y, index = model.launch_days(daily), pd.DatetimeIndex(daily.index)
+    head = index[: pos + 1]
     try:
-        fit = forecaster.fit_until(y, index, pos)
+        fit = fitcache.null_fit(y[: pos + 1], head, model.Design.build(head, spec=model.FORECAST))
     except ValueError as exc:
         raise ClaimError(
             f"too little launch history before {event_local:%Y-%m-%d} to fit the model: {exc}"
@@ -243,78 +251,6 @@ def _statements(
     return ids, titles, found, True
 
 
-def fmt_chance(p: float) -> str:
-    """A probability for prose: one decimal below 10%, whole percent above."""
-    return f"{p:.1%}" if p < 0.1 else f"{p:.0%}"
-
-
-def fmt_p(p: float) -> str:
-    """A p-value for prose: three decimals, or '< 0.001'."""
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def plural(n: int, word: str) -> str:
-    """'1 day' / '3 days'."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def verdict(r: ClaimResult) -> str:
-    """One sentence that says what the timing shows and never more."""
-    if not r.launch_local_dates:
-        return (
-            f"No launch day fell within {plural(r.within, 'day')} after the event "
-            f"({r.event_local_date} on the Pyongyang clock), although the forecaster gave one a "
-            f"{fmt_chance(r.prob_launch_within)} chance given the launches up to it, so the timing "
-            "gives the claim no support."
-        )
-    first = r.days_after[0]
-    shift = (
-        f", interval-jitter test against nearby days p = {fmt_p(r.p_randomization)}"
-        if r.p_randomization is not None
-        else ""
-    )
-    head = (
-        f"A launch day followed {plural(first, 'day')} after the event on the Pyongyang clock "
-        f"({r.launch_local_dates[0]}); given the launches up to the event the forecaster gave a "
-        f"launch within {plural(r.within, 'day')} a {fmt_chance(r.prob_launch_within)} chance (model "
-        f"p = {fmt_p(r.p_model)}, headline test p = {fmt_p(r.p_placebo)}{shift})"
-    )
-    # The verdict rests on the headline test (the reports' test, on data up to the window's end);
-    # the randomization test confirms or not. The model chance describes; it does not vote.
-    ps = [r.p_placebo] + ([r.p_randomization] if r.p_randomization is not None else [])
-    low = [p <= ALPHA for p in ps]
-    if all(low):
-        judgement = (
-            "unusual timing for a single event, but one coincidence picked after the fact is weak "
-            "evidence and timing alone cannot show that the launch answered the event"
-        )
-    elif any(low):
-        judgement = (
-            "borderline timing (the headline and randomization tests disagree), and timing alone "
-            "cannot show that the launch answered the event"
-        )
-    else:
-        judgement = "timing that the base rate explains, so it is no evidence of retaliation"
-    before = (
-        f"; the event itself came after {plural(r.launch_days_before_30, 'launch day')} in the "
-        f"previous {PRE_DAYS} days"
-        if r.launch_days_before_30
-        else ""
-    )
-    if r.dprk_statements:
-        s = r.dprk_statements[0]
-        level = f", threat level {s.threat_level}" if s.threat_level else ""
-        stated = (
-            f"; a DPRK statement in our catalogue ({s.date_local}{level}) responds to the event, "
-            "a stated link that timing cannot give"
-        )
-    elif r.statements_available:
-        stated = "; no DPRK statement in our catalogue responds to it"
-    else:
-        stated = ""
-    return f"{head}: {judgement}{before}{stated}."
-
-
 def check_claim(
     event_date: str,
     event_tz: str,
@@ -339,20 +275,30 @@ def check_claim(
         known = launch_supplement.describe_launch_day(parse_date(launch_date, "--launch-date"))
         raise ClaimError(f"{exc} ({known})" if known else str(exc)) from None
     within = resolve_within(within, named, event_local, DEFAULT_WITHIN)
-    check_window(event_local, within, start, end)
-    check_era(event_local, within)
+    direction = "before" if named is not None and named < event_local else "after"
+    if direction == "after":
+        check_window(event_local, within, start, end)
+        check_era(event_local, within)
+    else:
+        check_before(event_local, within, start)
     offsets = (launch_days - event_local).days
-    in_window = launch_days[(offsets >= 1) & (offsets <= within)]
+    lo, hi = (1, within) if direction == "after" else (-within, -1)
+    in_window = launch_days[(offsets >= lo) & (offsets <= hi)]
     before = launch_days[(offsets >= -PRE_DAYS) & (offsets <= -1)]
     pos = daily.index.get_loc(event_local)
+    # After: the forecast from the event's day. Before (the reverse question, did the event follow
+    # launches?): the forecast from the day before the window, for the window's days.
+    origin = event_local if direction == "after" else event_local - pd.Timedelta(days=within + 1)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        prob, p_model = model_chances(daily, event_local, within)
-        # The headline test sees the launch days up to the window's last day, nothing later.
+        prob, p_model = model_chances(daily, origin, within)
+        # The headline test sees the launch days up to the window's last day (or the event's day),
+        # nothing later.
         test = headline_fields(
-            daily.iloc[: pos + within + 1],
+            daily.iloc[: pos + max(hi, 0) + 1],
             pd.DatetimeIndex([event_local]),
-            (1, within),
+            (lo, hi),
+            pre_window=(-PRE_DAYS, -1) if direction == "after" else (lo - PRE_DAYS, lo - 1),
             seed=seed,
             n_draws=n_draws,
             interval=False,
@@ -387,6 +333,7 @@ def check_claim(
         data_end=f"{end:%Y-%m-%d}",
         verdict="",
         notes=sorted({str(w.message) for w in caught}),
+        direction=direction,
     )
     return replace(result, verdict=verdict(result))
 

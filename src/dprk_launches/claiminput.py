@@ -87,6 +87,25 @@ def check_window(
         )
 
 
+def check_before(event_local: pd.Timestamp, within: int, start: pd.Timestamp) -> None:
+    """The reverse question needs PRE_DAYS of history before the window of `within` days before the event."""
+    first_ok = start + pd.Timedelta(days=PRE_DAYS + within + 1)
+    if event_local < first_ok:
+        raise ClaimError(
+            f"the {within} days before the event ({event_local:%Y-%m-%d}, Pyongyang clock) need "
+            f"{PRE_DAYS} days of launch history before them, and the data start on {start:%Y-%m-%d}; "
+            f"give an event from {first_ok:%Y-%m-%d} on"
+        )
+    for name, first, _ in series.ERAS[1:]:
+        begins = pd.Timestamp(first)
+        if event_local - pd.Timedelta(days=within) <= begins <= event_local:
+            raise ClaimError(
+                f"the {within} days before the event run into a new era ({name}, from "
+                f"{begins:%Y-%m-%d}) that the launches before them cannot forecast; use a shorter "
+                "--within"
+            )
+
+
 def check_era(event_local: pd.Timestamp, within: int) -> None:
     """The window must not run into an era (series.ERAS) that begins after the event: no history forecasts it."""
     for name, first, _ in series.ERAS[1:]:
@@ -107,7 +126,7 @@ def check_era(event_local: pd.Timestamp, within: int) -> None:
 def named_launch(
     launch_date: str, event_local: pd.Timestamp, launch_days: pd.DatetimeIndex, end: pd.Timestamp
 ) -> pd.Timestamp:
-    """The named launch as a launch day of our data, after the event; else a ClaimError."""
+    """The named launch as a launch day of our data, before or after the event; else a ClaimError."""
     named = pd.Timestamp(parse_date(launch_date, "--launch-date"))
     if named > end or named < launch_days[0]:
         raise ClaimError(
@@ -121,10 +140,10 @@ def named_launch(
             f"no launch on {named:%Y-%m-%d} (Pyongyang clock) in the CNS/NTI data; the nearest launch "
             f"days are {names}: give one of those as --launch-date"
         )
-    if named <= event_local:
+    if named == event_local:
         raise ClaimError(
-            f"the launch ({named:%Y-%m-%d}) is not after the event ({event_local:%Y-%m-%d}) on the "
-            "Pyongyang clock; a launch cannot answer an event that came later or on the same day"
+            f"the launch ({named:%Y-%m-%d}) falls on the event's own Pyongyang day: launch days are "
+            "dated by day, so which came first cannot be told; name a launch on another day"
         )
     return named
 
@@ -132,14 +151,16 @@ def named_launch(
 def resolve_within(
     within: int | None, named: pd.Timestamp | None, event_local: pd.Timestamp, default: int
 ) -> int:
-    """The window length: as given, else up to the named launch, else the default; checked against both."""
+    """The window length: as given, else up to the named launch (before or after), else the default."""
+    gap = abs((named - event_local).days) if named is not None else None
     if within is None:
-        within = (named - event_local).days if named is not None else default
+        within = gap if gap is not None else default
     if not 1 <= within <= MAX_WITHIN:
         raise ClaimError(f"--within {within} must be a whole number of days from 1 to {MAX_WITHIN}")
-    if named is not None and (named - event_local).days > within:
+    if gap is not None and gap > within:
+        side = "after" if named > event_local else "before"
         raise ClaimError(
-            f"--within {within} ends before the named launch ({(named - event_local).days} days after "
-            "the event); drop --within or make it larger"
+            f"--within {within} does not reach the named launch ({gap} days {side} the event); "
+            "drop --within or make it larger"
         )
     return within

@@ -4,9 +4,9 @@ The fit without an event term does not depend on the events tested, so every hea
 sentence and sensitivity grid on the same launch calendar can start from one fit instead of refitting
 from scratch. Fits are kept in memory and on disk (`data/processed/fits/`, or the folder named by
 DPRK_FIT_CACHE; an empty value turns the disk cache off), keyed by the sha256 of the launch days, the
-calendar and the source of the model code, so a new data version or a changed model never reuses an
-old fit. An entry is a NumPy `.npy` file of float64 parameters (read with allow_pickle=False: no
-object arrays, nothing runs on load) and a manifest (`<key>.npy.json`) with the sha256 of the file's
+calendar, the model's spec and the source of the model code, so a new data version or a changed model
+never reuses an old fit. An entry is a NumPy `.npy` file of float64 parameters (read with
+allow_pickle=False: no object arrays, nothing runs on load) and a manifest (`<key>.npy.json`) with the sha256 of the file's
 bytes and of the inputs; an entry whose manifest does not verify, of the wrong shape or with a value
 that is not finite is refitted with a one-line note, never used. Files are written atomically, so
 reports built in parallel can share the folder.
@@ -48,19 +48,20 @@ def _code_digest() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _inputs(y: np.ndarray, index: pd.DatetimeIndex) -> dict[str, str]:
-    """What a fit is made from: the model's code, the calendar and the sha256 of the launch days."""
+def _inputs(y: np.ndarray, index: pd.DatetimeIndex, spec_: spec.Spec) -> dict[str, str]:
+    """What a fit is made from: the model's code and spec, the calendar, the sha256 of the launch days."""
     days = np.ascontiguousarray(y, dtype=np.uint8).tobytes()
     return {
         "code": _code_digest(),
+        "spec": repr(spec_),
         "calendar": f"{index[0]:%Y-%m-%d}/{len(index)}",
         "launch_days": hashlib.sha256(days).hexdigest(),
     }
 
 
-def fit_key(y: np.ndarray, index: pd.DatetimeIndex) -> str:
-    """Cache key of a launch-day series on a calendar."""
-    return hashlib.sha256(repr(sorted(_inputs(y, index).items())).encode()).hexdigest()[:32]
+def fit_key(y: np.ndarray, index: pd.DatetimeIndex, spec_: spec.Spec = spec.FORECAST) -> str:
+    """Cache key of a launch-day series on a calendar, fitted with a spec."""
+    return hashlib.sha256(repr(sorted(_inputs(y, index, spec_).items())).encode()).hexdigest()[:32]
 
 
 def _load(key: str, folder: Path | None, inputs: dict[str, str], size: int) -> np.ndarray | None:
@@ -97,8 +98,8 @@ def _store(key: str, x: np.ndarray, folder: Path | None, inputs: dict[str, str])
 
 def null_fit(y: np.ndarray, index: pd.DatetimeIndex, design: model.Design) -> model.IntensityFit:
     """The fit without an event term (beta = 0) of launch days y on a calendar, cached."""
-    inputs = _inputs(y, index)
-    key = fit_key(y, index)
+    inputs = _inputs(y, index, design.spec)
+    key = fit_key(y, index, design.spec)
     folder = cache_dir()
     x = _load(key, folder, inputs, model.n_params(design))
     if x is not None:

@@ -10,7 +10,8 @@ the window's launch-day count under the null model (Poisson-binomial of the day 
 windows are long or mostly tell calendar years apart (`needs_both_tests`) both tests must reject
 (see the constants). In the missiles unit the model (which is about launch days) does not apply:
 the randomization test on missile counts is the headline, with the interval of ratios it does not
-reject (`ShiftResult.ratio_interval`). The pre-event window is shown, never tested.
+reject (`ShiftResult.ratio_interval`). The pre-event window is shown, never tested. `notes` says what the design cannot separate
+(`analysis.identifiability`: events at a recurring time of year, events on launch days).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from ..windows import event_positions, union_window_mask, window_counts
-from . import fitcache, model, modeltest, shift
+from . import fitcache, identifiability, model, modeltest, shift
 from .conditional import weighted_bernoulli_sf
 
 EventDates = pd.Series | pd.DatetimeIndex | pd.DataFrame
@@ -129,6 +130,7 @@ class HeadlineResult:
     pre_window: tuple[int, int] = PRE_WINDOW
     year_share: float = 0.0
     p_lr: float = float("nan")
+    notes: tuple[str, ...] = ()
     fit: model.IntensityFit | None = field(default=None, repr=False, compare=False)
     alt_fit: model.IntensityFit | None = field(default=None, repr=False, compare=False)
     randomization: shift.ShiftResult | None = field(default=None, repr=False, compare=False)
@@ -145,6 +147,7 @@ class HeadlineResult:
             f"Interval-jitter randomization p = {self.p_randomization:.3f}. Before the events, days "
             f"{list(self.pre_window)}: observed {self.observed_pre:.0f}, expected {self.expected_pre:.1f} "
             f"(descriptive, not a test).{self.caution()}"
+            + "".join(f"\nWhat this design cannot separate: {note}" for note in self.notes)
         )
 
     @property
@@ -213,6 +216,7 @@ class HeadlineResult:
             )
         }
         row["window"] = f"[{self.window[0]}, {self.window[1]}]"
+        row["notes"] = " ".join(self.notes)
         row["ci_low"], row["ci_high"] = self.ci
         return pd.DataFrame([row])
 
@@ -370,6 +374,7 @@ def headline_test(
         pre_window=(pre_a, pre_b),
         year_share=share,
         p_lr=float(test.p_value if unit == "launch_days" else np.nan),
+        notes=identifiability.notes(index, model.launch_days(daily), pos, (a, b)),
         fit=test.null,
         alt_fit=test.alt,
         randomization=rand,

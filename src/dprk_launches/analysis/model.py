@@ -8,9 +8,11 @@ Day t has intensity
 where g_t is the normalised, exponentially weighted launch history (`hawkes.excitation`, weights
 summing to 1, so alpha is the branching ratio), w_t = 1 on days inside [a, b] after any tested event
 (the union of the windows, so clumped events count a day once), and a day is a launch day with
-probability 1 - exp(-lambda_t). The calendar-time term r is one level per calendar year, the levels
-a random walk penalised by their first differences (sd `Spec.step_sd`) and, to separate them from the
-eras, by a weak ridge: a busy year is explained by the background, not read as self-excitation, while
+probability 1 - exp(-lambda_t). The calendar-time term r is one level per trend block (a calendar
+month in `FORECAST`, the backtest's choice and the forecaster's; a calendar year in `YEARLY`, the
+headline test's until its calibration is re-run on the forecaster),
+the levels a random walk penalised by their first differences (sd `Spec.step_sd`) and, to separate them
+from the eras (when the spec has eras), by a weak ridge: a busy year is explained by the background, not read as self-excitation, while
 a campaign of a few weeks is left to the self-excitation (a background flexible enough to follow
 campaigns takes the post-launch clustering from the excitation and hands it to any event placed after
 launches). gamma[k_t] multiplies the intensity by the recency class k_t of day t (days since the last

@@ -1,7 +1,9 @@
 """Null and effect worlds for calibrating the headline test: simulated launch calendars and event sets.
 
-Each world is a recipe: a launch-calendar generator and an event placement, both seeded. Generators:
-`flexible` (the intensity model fitted to the real launch days), `hawkes` / `upper` / `upper_short`
+Each world is a recipe: a launch-calendar generator and an event placement, both seeded. These named
+worlds are regression tests; `analysis.random_worlds` draws worlds from a broad family that no test
+was shown. Generators: `flexible` (the intensity model with yearly levels, `model.YEARLY`, fitted to
+the real launch days), `hawkes` / `upper` / `upper_short`
 (the older era-only Hawkes fit, at its estimate, at the top of its branching-ratio interval, and with
 a 5-day trigger delay: strongly self-exciting worlds), `campaigns` (hidden quiet/campaign switching,
 no self-excitation), `year_tempo` (each year at its real launch-day rate, independent days),
@@ -85,19 +87,23 @@ class Context:
     flexible: model.IntensityFit
     hawkes: simulate.SimulationParams
     salvo_sizes: np.ndarray
+    warm: model.IntensityFit
 
 
 def make_context(
     daily: pd.DataFrame, un_pos: np.ndarray, us_pos: np.ndarray, params: simulate.SimulationParams
 ) -> Context:
-    """Fit the flexible model to the real calendar with the UN windows marked (for effect worlds)."""
+    """Fit the generators to the real calendar: the flexible model (`model.YEARLY`, the UN windows
+    marked for effect worlds) and the headline model's own fit without events (a warm start)."""
     y = model.launch_days(daily)
+    index = pd.DatetimeIndex(daily.index)
     mask = union_window_mask(len(y), un_pos, 1, 30).astype(float)
-    design = model.Design.build(pd.DatetimeIndex(daily.index), mask)
+    design = model.Design.build(index, mask, spec=model.YEARLY)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         flexible = model.fit(y, design, beta=0.0)
+        warm = model.fit(y, model.Design.build(index), beta=0.0)
     sizes = daily.loc[daily["missiles"] > 0, "missiles"].to_numpy()
-    return Context(daily, un_pos, us_pos, flexible, params, sizes)
+    return Context(daily, un_pos, us_pos, flexible, params, sizes, warm)
 
 
 def tempo_bursts(fit_: model.IntensityFit) -> model.IntensityFit:
