@@ -73,7 +73,9 @@ def notes(
     on_launch = launch_day_events(y, pos)
     if window[0] <= 0 and on_launch:
         out.append(
-            f"{on_launch} of the {n} event days are launch days themselves: a window starting on "
+            f"{on_launch} of the {n} event days "
+            f"{'is a launch day itself' if on_launch == 1 else 'are launch days themselves'}: "
+            "a window starting on "
             "day 0 counts those launches as following the event, although the event may answer "
             "them (same-day responses) or its date may be a day off; start the window at day 1 "
             "to leave them out."
