@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+from . import html_page
+
 PAGE = "glossary.html"
 
 # term -> (anchor, explanation); kept short, in the words the pages use
@@ -142,21 +144,10 @@ def glossary_html() -> str:
         f'<dt id="{anchor}">{html.escape(term)}</dt><dd>{html.escape(text)}</dd>'
         for term, (anchor, text) in TERMS.items()
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>DPRK launch tempo: glossary</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; max-width: 50rem; margin: 0 auto; padding: 2rem 1rem; color: #1d2733; line-height: 1.5; }}
-dt {{ font-weight: 700; margin-top: 1rem; }}
-dd {{ margin: 0.2rem 0 0 1.2rem; }}
-a {{ color: #2c5d8a; }}
-</style>
-</head>
-<body>
-<p><a href="index.html">← All reports</a></p>
+    css = "dt { font-weight: 700; margin-top: 1rem; }\ndd { margin: 0.2rem 0 0 1.2rem; }\na { color: #2c5d8a; }\n"
+    return (
+        html_page.head("DPRK launch tempo: glossary", 50, css, line_height=1.5)
+        + f"""<p><a href="index.html">← All reports</a></p>
 <h1>Glossary</h1>
 <p>The words the reports use, in a sentence or two each.</p>
 <dl>
@@ -165,3 +156,4 @@ a {{ color: #2c5d8a; }}
 </body>
 </html>
 """
+    )

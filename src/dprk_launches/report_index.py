@@ -5,11 +5,26 @@ from __future__ import annotations
 import base64
 import html
 
-from . import freshness, sources
+from . import freshness, html_page, sources
 from .glossary import PAGE as GLOSSARY_PAGE
 
 LEVEL = 0.05
 VERDICT_COLOURS = {"more": "#b2442c", "fewer": "#2c5d8a", "none": "#8a8f96"}
+
+INDEX_CSS = """\
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 0.5rem; border-bottom: 1px solid #d9e0e8; }
+th { background: #f3f7fb; }
+a { color: #2c5d8a; }
+.failed { color: #a61b1b; font-weight: 600; margin: 0 0 0.3rem; }
+.freshness { color: #4a5a6a; font-style: italic; }
+td.verdict { min-width: 11rem; font-size: 0.9rem; border-left: 6px solid transparent; }
+tr.verdict-more td.verdict { border-left-color: #b2442c; color: #8a2a16; font-weight: 600; }
+tr.verdict-fewer td.verdict { border-left-color: #2c5d8a; color: #1f4a73; font-weight: 600; }
+tr.verdict-none td.verdict { border-left-color: #8a8f96; color: #4a5a6a; }
+tr.verdict-descriptive td.verdict { color: #4a5a6a; font-style: italic; }
+figcaption { color: #4a5a6a; font-size: 0.85rem; }
+"""
 
 
 def verdict_of(effect: dict) -> str:
@@ -172,30 +187,9 @@ def _index_html(entries: list[dict]) -> str:
             f"<td>{mark}{html.escape(e['headline'] or '—')}</td></tr>"
         )
     body = "\n".join(rows)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>DPRK launch tempo: reports</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; max-width: 60rem; margin: 0 auto; padding: 2rem 1rem; color: #1d2733; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ text-align: left; vertical-align: top; padding: 0.5rem; border-bottom: 1px solid #d9e0e8; }}
-th {{ background: #f3f7fb; }}
-a {{ color: #2c5d8a; }}
-.failed {{ color: #a61b1b; font-weight: 600; margin: 0 0 0.3rem; }}
-.freshness {{ color: #4a5a6a; font-style: italic; }}
-td.verdict {{ min-width: 11rem; font-size: 0.9rem; border-left: 6px solid transparent; }}
-tr.verdict-more td.verdict {{ border-left-color: #b2442c; color: #8a2a16; font-weight: 600; }}
-tr.verdict-fewer td.verdict {{ border-left-color: #2c5d8a; color: #1f4a73; font-weight: 600; }}
-tr.verdict-none td.verdict {{ border-left-color: #8a8f96; color: #4a5a6a; }}
-tr.verdict-descriptive td.verdict {{ color: #4a5a6a; font-style: italic; }}
-figcaption {{ color: #4a5a6a; font-size: 0.85rem; }}
-</style>
-</head>
-<body>
-<h1>DPRK launch tempo around sanctions, diplomacy and exercises</h1>
+    return (
+        html_page.head("DPRK launch tempo: reports", 60, INDEX_CSS)
+        + f"""<h1>DPRK launch tempo around sanctions, diplomacy and exercises</h1>
 <p>Each report answers one question from CNS/NTI launch data on the Pyongyang clock and our sourced events
 catalogue. Numbers say their unit (missiles or launch days). Reports state their data versions at the end.</p>
 <p class="rule">{_rule_line(entries)}</p>
@@ -210,3 +204,4 @@ catalogue. Numbers say their unit (missiles or launch days). Reports state their
 </body>
 </html>
 """
+    )
