@@ -98,23 +98,36 @@ def simulated(ctx: worlds.Context, name: str, seed: int) -> tuple[pd.DataFrame, 
     return daily, pos
 
 
-def simulated_headline(
-    ctx: worlds.Context, name: str, daily: pd.DataFrame, pos: np.ndarray, seed: int, n_draws: int
+def _headline(
+    ctx: worlds.Context,
+    daily: pd.DataFrame,
+    pos: np.ndarray,
+    window: tuple[int, int],
+    unit: str,
+    seed: int,
+    n_draws: int,
 ) -> inference.HeadlineResult:
     """The headline test of a simulated series, as the reports call it (without the profile interval)."""
-    world = worlds.WORLDS[name]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return inference.headline_test(
             daily,
             daily.index[pos],
-            world.window,
+            window,
             seed=seed,
             n_draws=n_draws,
-            unit=world.unit,
+            unit=unit,
             interval=False,
             warm_start=ctx.warm,
         )
+
+
+def simulated_headline(
+    ctx: worlds.Context, name: str, daily: pd.DataFrame, pos: np.ndarray, seed: int, n_draws: int
+) -> inference.HeadlineResult:
+    """The headline test of a named world's simulated series."""
+    world = worlds.WORLDS[name]
+    return _headline(ctx, daily, pos, world.window, world.unit, seed, n_draws)
 
 
 def random_headline(
@@ -126,18 +139,7 @@ def random_headline(
     daily, pos = random_worlds.simulate(world, ctx.daily, real, series)
     if daily["launch_days"].sum() < 5 or len(pos) == 0:
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return inference.headline_test(
-            daily,
-            daily.index[pos],
-            world.window,
-            seed=series,
-            n_draws=n_draws,
-            unit=world.unit,
-            interval=False,
-            warm_start=ctx.warm,
-        )
+    return _headline(ctx, daily, pos, world.window, world.unit, series, n_draws)
 
 
 def one(task: tuple[str, int], ctx: worlds.Context | None = None) -> list[float]:
