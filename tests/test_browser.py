@@ -52,25 +52,7 @@ def test_every_report_opens_offline_in_chromium(browser, built_reports: Path) ->
     ]
     assert len(pages) >= 2
     for path in pages:
-        context = browser.new_context(offline=True, viewport={"width": 1200, "height": 900})
-        outside: list[str] = []
-
-        def block(route, outside=outside):
-            if not route.request.url.startswith("file://"):
-                outside.append(route.request.url)
-                route.abort()
-            else:
-                route.continue_()
-
-        context.route("**/*", block)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on(
-            "console",
-            lambda msg, errors=errors: errors.append(msg.text) if msg.type == "error" else None,
-        )
-        page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
-        page.goto(path.as_uri(), wait_until="load")
+        context, page, outside, errors = _open(browser, path)
         images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth])")
         page.screenshot(path=str(shots / f"{path.stem}.png"), full_page=path.name == "index.html")
         context.close()
