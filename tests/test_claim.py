@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from cli_run import run
-from dprk_launches import analyst_cli, claim, claimreport, config, reports
+from dprk_launches import analyst_cli, claim, claimreport, claimverdict, config, reports
 from dprk_launches.__main__ import main
 from dprk_launches.analysis import model
 
@@ -348,3 +348,20 @@ def test_within_discusses_every_launch_day_in_the_window() -> None:
     for d in r.launch_local_dates:
         assert d in r.verdict
     assert f"{len(r.launch_local_dates)} or more" in r.verdict
+
+
+def test_claim_page_text_and_index_record_follow_the_reverse_question() -> None:
+    r = claim.check_claim("2022-01-12", "America/New_York", launch_date="2022-01-11", n_draws=500)
+    assert "2 days before the event" in claimreport.claim_text(r)
+    assert "days -2 to -1 before the event" in claimreport.claim_text(r)
+    assert claimreport.forecast_origin(r) == pd.Timestamp("2022-01-10")
+    assert claimreport.days_from_origin(r) == [1]
+    record = claimreport.verdict_record(r)
+    assert (
+        record["verdict_label"]
+        == {
+            "unusual": "more launches than usual before the event (fits a response)",
+            "borderline": "borderline: the two tests disagree",
+            "base_rate": "timing the base rate explains",
+        }[claimverdict.outcome(r)]
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import claim, event_table, events, plots, windows
+from . import claim, claimverdict, event_table, events, plots, windows
 from .claim import PRE_DAYS, ClaimResult, fmt_chance, fmt_p, plural
 
 AROUND_DAYS = 60
@@ -46,18 +46,25 @@ def claim_text(result: ClaimResult) -> str:
     """The claim in one paragraph: both clocks, the named launch and the launch days in the window."""
     event_local = pd.Timestamp(result.event_local_date)
     if result.launch_date:
-        after = result.days_after[result.launch_local_dates.index(result.launch_date)]
+        gap = result.days_after[result.launch_local_dates.index(result.launch_date)]
+        side = "after" if gap > 0 else "before"
         launch = (
             f"the claim names the launch of **{pd.Timestamp(result.launch_date):%d %B %Y}** "
-            f"(Pyongyang), {plural(after, 'day')} after the event on that clock"
+            f"(Pyongyang), {plural(abs(gap), 'day')} {side} the event on that clock"
         )
     else:
         launch = "no launch is named"
     fell = ", ".join(result.launch_local_dates) or "none"
+    span = (
+        f"days -{result.within} to -1 before the event (the reverse question: did the event "
+        "follow launches?)"
+        if result.direction == "before"
+        else f"days +1 to +{result.within} after the event"
+    )
     return (
         f"**The claim.** {event_name(result)}: **{pd.Timestamp(result.event_date):%d %B %Y}** at "
         f"{result.event_time} on the {result.event_tz} clock, which is **{event_local:%d %B %Y}** in "
-        f"Pyongyang; {launch}. The window checked is days +1 to +{result.within} after the event: "
+        f"Pyongyang; {launch}. The window checked is {span}: "
         f"{plural(len(result.launch_local_dates), 'launch day')} fell in it ({fell})."
     )
 
@@ -99,24 +106,42 @@ def around_text(result: ClaimResult, around: pd.DataFrame, days: int = TABLE_DAY
 def forecast_curve(result: ClaimResult, horizon: int = HORIZON) -> pd.DataFrame:
     """Model chance of at least one launch day within d days of the event, d = 1..horizon (or the data end)."""
     _, daily = claim.launch_data()
-    event_local = pd.Timestamp(result.event_local_date)
-    horizon = max(1, min(max(horizon, result.within), (daily.index[-1] - event_local).days))
-    chances = claim.launch_free_chances(daily, event_local, horizon)
+    origin = forecast_origin(result)
+    horizon = max(1, min(max(horizon, result.within), (daily.index[-1] - origin).days))
+    chances = claim.launch_free_chances(daily, origin, horizon)
     return pd.DataFrame({"days_after": range(1, horizon + 1), "chance": chances})
 
 
-def plot_forecast(curve: pd.DataFrame, days_after: list[int]) -> object:
-    """Step plot of the model's chance of a launch within d days, with the launch days that followed."""
+def forecast_origin(result: ClaimResult) -> pd.Timestamp:
+    """The day the claim's forecast starts from: the event, or (asked in reverse) the day before
+    the window of days before it."""
+    event_local = pd.Timestamp(result.event_local_date)
+    if result.direction == "before":
+        return event_local - pd.Timedelta(days=result.within + 1)
+    return event_local
+
+
+def days_from_origin(result: ClaimResult) -> list[int]:
+    """The window's launch days counted from the forecast's origin (what `plot_forecast` marks)."""
+    shift = result.within + 1 if result.direction == "before" else 0
+    return [d + shift for d in result.days_after]
+
+
+def plot_forecast(curve: pd.DataFrame, result: ClaimResult) -> object:
+    """Step plot of the model's chance of a launch within d days of the forecast's first day, with
+    the window's launch days marked."""
+    days_after = days_from_origin(result)
+    start = _origin_words(result)
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(8, 3.2))
     ax.step(
         curve["days_after"], curve["chance"], where="post", color="#2c5d8a", label="model chance"
     )
-    shown = [d for d in days_after if d <= curve["days_after"].max()]
+    shown = [d for d in days_after if 1 <= d <= curve["days_after"].max()]
     chance = curve.set_index("days_after")["chance"]
     ax.scatter(shown, [chance[d] for d in shown], color="#c0392b", zorder=3, label="launch day")
-    ax.set_xlabel("days after the event (Pyongyang clock)")
+    ax.set_xlabel(f"days after {start} (Pyongyang clock)")
     ax.set_ylabel("P(a launch day within d days)")
     ax.set_ylim(0, 1)
     ax.legend(loc="lower right")
@@ -139,21 +164,35 @@ def chance_text(result: ClaimResult, curve: pd.DataFrame) -> str:
     week, month = min(7, at.index.max()), min(HORIZON, at.index.max())
     n, flat = flat_chance(result)
     _, daily = claim.launch_data()
-    known = int((daily.loc[: pd.Timestamp(result.event_local_date), "launch_days"] > 0).sum())
+    known = int((daily.loc[: forecast_origin(result), "launch_days"] > 0).sum())
     recent = ", ".join(result.launch_dates_before_30) or "none"
     return (
-        f"Given the launches up to the event, a launch day within {plural(result.within, 'day')} had "
+        f"Given the launches up to {_origin_words(result)}, a launch day within "
+        f"{plural(result.within, 'day')}{_window_words(result)} had "
         f"a **{fmt_chance(result.prob_launch_within)}** chance (within {plural(week, 'day')}: "
         f"{fmt_chance(at[week])}; within {plural(month, 'day')}: {fmt_chance(at[month])}). At the "
         f"flat rate of the year before ({n} launch days in {FLAT_YEAR}) it would be "
         f"{fmt_chance(flat)}; the model, which also weighs the recent launches "
         f"({result.launch_days_before_30} in the {PRE_DAYS} days before: {recent}), the days since the "
-        f"last one, the season and the era, puts it {_compared(result.prob_launch_within, flat)}.\n\n"
+        f"last one, the season and the month-to-month tempo, puts it {_compared(result.prob_launch_within, flat)}.\n\n"
         f"*Caveat.* The model is fitted to the {known} launch days from "
-        f"{result.data_start} up to the event's Pyongyang day only — what was known then — and its "
+        f"{result.data_start} up to {_origin_words(result, day=True)} only — what was known then — "
+        "and its "
         "levels are carried forward: a year that turned busy later does not raise the chance. The "
-        "headline test beside it uses the whole record."
+        "headline test beside it uses the launch days up to the window's last day only."
     )
+
+
+def _origin_words(result: ClaimResult, day: bool = False) -> str:
+    """'the event' ('the event's Pyongyang day' with `day`), or the reverse question's origin day."""
+    if result.direction == "after":
+        return "the event's Pyongyang day" if day else "the event"
+    return f"{forecast_origin(result):%Y-%m-%d}"
+
+
+def _window_words(result: ClaimResult) -> str:
+    """'' after the event; ' (the days before the event)' for the reverse question."""
+    return "" if result.direction == "after" else " (the days just before the event)"
 
 
 def _compared(model_chance: float, flat: float) -> str:
@@ -314,20 +353,17 @@ def events_sentence(table: pd.DataFrame) -> str:
 
 
 def verdict_record(result: ClaimResult) -> dict:
-    """The claim's verdict for the index, by the rule `claim.verdict` words: unusual timing only
-    when the headline test and the randomization test (when run) are both at or below 5%."""
-    ps = [result.p_placebo] + (
-        [result.p_randomization] if result.p_randomization is not None else []
-    )
-    low = [p <= claim.ALPHA for p in ps]
-    if not result.launch_local_dates:
-        label, kind = "no launch day in the window", "none"
-    elif all(low):
-        label, kind = "unusual timing for one event (not evidence of motive)", "more"
-    elif any(low):
-        label, kind = "borderline: the two tests disagree", "none"
-    else:
-        label, kind = "timing the base rate explains", "none"
+    """The claim's verdict for the index, by the rule `claim.verdict` words (`claimverdict.outcome`):
+    unusual timing only when the headline test and the randomization test (when run) both reject."""
+    labels = {
+        "no_launch": ("no launch day in the window", "none"),
+        "unusual": ("unusual timing for one event (not evidence of motive)", "more"),
+        "borderline": ("borderline: the two tests disagree", "none"),
+        "base_rate": ("timing the base rate explains", "none"),
+    }
+    if result.direction == "before":
+        labels["unusual"] = ("more launches than usual before the event (fits a response)", "more")
+    label, kind = labels[claimverdict.outcome(result)]
     shift = (
         f", randomization p = {fmt_p(result.p_randomization)}"
         if result.p_randomization is not None

@@ -45,6 +45,14 @@ def _votes(r: ClaimResult) -> list[bool]:
     return [p <= ALPHA for p in ps]
 
 
+def outcome(r: ClaimResult) -> str:
+    """'no_launch', 'unusual' (both tests reject), 'borderline' (they disagree) or 'base_rate'."""
+    if not r.launch_local_dates:
+        return "no_launch"
+    low = _votes(r)
+    return "unusual" if all(low) else "borderline" if any(low) else "base_rate"
+
+
 def _tests(r: ClaimResult) -> str:
     """'model p = 0.024, headline test p = 0.054, interval-jitter test against nearby days p = 0.507'."""
     shift = (
@@ -101,14 +109,14 @@ def _after(r: ClaimResult) -> str:
             "chance"
         )
     head = f"{fell}; given the launches up to the event {chance} ({_tests(r)})"
-    low = _votes(r)
+    found = outcome(r)
     what = "launch" if n == 1 else "launches"
-    if all(low):
+    if found == "unusual":
         judgement = (
             "unusual timing for a single event, but one coincidence picked after the fact is weak "
             f"evidence and timing alone cannot show that the {what} answered the event"
         )
-    elif any(low):
+    elif found == "borderline":
         judgement = (
             "borderline timing (the headline and randomization tests disagree), and timing alone "
             f"cannot show that the {what} answered the event"
@@ -144,13 +152,13 @@ def _before(r: ClaimResult) -> str:
         + f" against {r.placebo_expected:.1f} that the forecaster expected from the launches "
         f"before them (chance of {n} or more: {fmt_chance(r.p_model)}; {_tests(r)})"
     )
-    low = _votes(r)
-    if n and all(low):
+    found = outcome(r)
+    if found == "unusual":
         judgement = (
             "more launches than usual came before the event, so its timing fits a response to "
             "them (timing, not proof: a scheduled event would have come anyway)"
         )
-    elif n and any(low):
+    elif found == "borderline":
         judgement = (
             "borderline (the headline and randomization tests disagree) on whether launches ran "
             "above their usual rate before the event"
