@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import events, inference, launch_supplement, launches, series
-from .analysis import fitcache, forecaster, model
+from .analysis import forecaster, model
 from .claiminput import (
     MAX_WITHIN,
     PRE_DAYS,
@@ -179,14 +179,11 @@ def fit_up_to(daily: pd.DataFrame, event_local: pd.Timestamp) -> model.Intensity
     """The forecaster fitted to the launch days up to the event's day only, carried forward.
 
     No launch after the event informs the chance (a year that turned busy later does not raise it).
-    The fit is `forecaster.fit_until`'s (both starting points, the best kept), made once per launch
-    history and kept in the fit cache (`fitcache.null_fit`).
     """
     pos = daily.index.get_loc(event_local)
     y, index = model.launch_days(daily), pd.DatetimeIndex(daily.index)
-    head = index[: pos + 1]
     try:
-        fit = fitcache.null_fit(y[: pos + 1], head, model.Design.build(head, spec=model.FORECAST))
+        fit = forecaster.fit_until(y, index, pos)
     except ValueError as exc:
         raise ClaimError(
             f"too little launch history before {event_local:%Y-%m-%d} to fit the model: {exc}"

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..hawkes import excitation
-from . import model
+from . import fitcache, model
 
 
 def grow(x: np.ndarray, old: model.Design, new: model.Design) -> np.ndarray:
@@ -44,17 +44,18 @@ def fit_until(
     """The model (no event term) fitted to the launch days y[0..pos] of a calendar, nothing later.
 
     The fit always starts from both of the model's starting points (the likelihood has two basins);
-    `start`, a fit on an earlier day, adds a third start (its parameters) and the best optimum is kept.
+    without `start` it is the fit cache's (`fitcache.null_fit`, made once per launch history).
+    `start`, a fit on an earlier day (rolling origins), adds a third start and the best is kept.
     """
     head = pd.DatetimeIndex(index[: pos + 1])
     design = model.Design.build(head, spec=spec)
+    if start is None:
+        return fitcache.null_fit(np.asarray(y[: pos + 1]), head, design)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         best = model.fit(y[: pos + 1], design, beta=0.0)
-        if start is not None:
-            x0 = grow(start.x, start.design, design)
-            warm = model.fit(y[: pos + 1], design, beta=0.0, x0=x0, multistart=False)
-            best = min(best, warm, key=lambda f: f.objective)
-    return best
+        x0 = grow(start.x, start.design, design)
+        warm = model.fit(y[: pos + 1], design, beta=0.0, x0=x0, multistart=False)
+    return min(best, warm, key=lambda f: f.objective)
 
 
 def chances_after(
