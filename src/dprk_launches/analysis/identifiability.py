@@ -10,6 +10,8 @@ sentence per problem found (none when the design is clear of both).
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
@@ -37,6 +39,7 @@ def recurring_share(dates: pd.DatetimeIndex) -> float:
     return float((first.sum() + second) / len(dates))
 
 
+@cache
 def chance_share(n: int, level: float = 0.95) -> float:
     """The `level` quantile of `recurring_share` for n events on uniformly random days (seeded)."""
     rng = np.random.default_rng(n)
@@ -61,8 +64,8 @@ def notes(
     dates = pd.DatetimeIndex(index[np.asarray(pos, dtype=np.int64)])
     n = len(dates)
     share = recurring_share(dates)
-    recurring = share >= PHASE_SHARE and share > chance_share(n)
-    if n >= 4 and dates.year.nunique() >= MIN_YEARS and recurring:
+    enough = n >= 4 and dates.year.nunique() >= MIN_YEARS
+    if enough and share >= PHASE_SHARE and share > chance_share(n):
         out.append(
             f"{share:.0%} of these {n} events fall within {PHASE_DAYS} days of one or two dates "
             "that recur every year (as scheduled exercises do): the model's "
