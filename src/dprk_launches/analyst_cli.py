@@ -71,10 +71,12 @@ def _out_dir(value: Path | None, default: Path) -> Path:
 
 def cmd_claim(args: argparse.Namespace) -> int:
     """Check a claim that a launch answered an event; print the verdict (or JSON) and the report path."""
-    from . import claim, reports
+    from . import claim
 
     out_dir = _out_dir(args.out, config.REPORTS_DIR / "claims")
-    if not args.no_report:
+    if not args.no_report:  # the page machinery (nbformat, nbconvert) loads only for a page
+        from . import reports
+
         reports.check_out_dir(out_dir)  # a bad --out is refused before the work
     result = claim.check_claim(
         args.event_date,
@@ -108,11 +110,13 @@ def cmd_claim(args: argparse.Namespace) -> int:
 
 def cmd_study(args: argparse.Namespace) -> int:
     """Event study of the user's events; print the headline numbers (or JSON) and the report path."""
-    from . import reports, study
+    from . import study
 
     name = study.check_name(args.name) if args.name else study.default_name(args.path)
     out_dir = _out_dir(args.out, config.REPORTS_DIR / "studies")
-    if not args.no_report:
+    if not args.no_report:  # the page machinery (nbformat, nbconvert) loads only for a page
+        from . import reports
+
         reports.check_out_dir(out_dir)  # a bad --out is refused before the work
     snapshot = study.take_snapshot(args.path)  # the file is read once; the page uses these bytes
     result, _ = study.run_study(
