@@ -31,6 +31,7 @@ LOOKBACK = 30
 RECENCY_EDGES = (1, 2, 3, 4, 8, 31)
 MIN_CANDIDATES = 5
 RATIO_RANGE, RATIO_GRID = (np.exp(-6.0), np.exp(6.0)), 241
+CHUNK_CELLS = 2_000_000  # draws x events evaluated at once by shift_test (about 16 MB per array)
 
 
 def forecast_table(null: IntensityFit, y: np.ndarray, horizon: int) -> np.ndarray:
@@ -180,6 +181,36 @@ def _offsets(
     return out
 
 
+def block_moves(
+    pos: np.ndarray,
+    window: tuple[int, int],
+    n: int,
+    n_draws: int,
+    seed: int,
+    recency: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each clump's offset in every draw (n_blocks x n_draws, int32) and each sorted event's clump.
+
+    The random numbers are drawn block by block, n_draws at a time, exactly as `shift_draws` draws
+    them, so a draw's offsets do not depend on how the draws are later cut into chunks.
+    """
+    pos = np.sort(np.asarray(pos))
+    blocks = clump_blocks(pos)
+    offsets = _offsets(pos, blocks, window, n, recency)
+    rng = np.random.default_rng(seed)
+    moves = np.empty((len(offsets), n_draws), dtype=np.int32)
+    for k, allowed in enumerate(offsets):
+        moves[k] = allowed[rng.integers(0, len(allowed), n_draws)]
+    return moves, blocks
+
+
+def placed_events(
+    pos: np.ndarray, moves: np.ndarray, blocks: np.ndarray, draws: slice = slice(None)
+) -> np.ndarray:
+    """Shifted positions of the sorted events `pos` in the chosen draws: (draws x events), C order."""
+    return np.ascontiguousarray(pos[None, :] + moves[blocks, draws].T, dtype=np.int64)
+
+
 def shift_draws(
     pos: np.ndarray,
     window: tuple[int, int],
@@ -189,14 +220,8 @@ def shift_draws(
     recency: np.ndarray | None = None,
 ) -> np.ndarray:
     """Offsets (n_draws x n_events) that jitter each clump of events as one block, locally in time."""
-    pos = np.sort(np.asarray(pos))
-    blocks = clump_blocks(pos)
-    offsets = _offsets(pos, blocks, window, n, recency)
-    rng = np.random.default_rng(seed)
-    shift = np.zeros((n_draws, len(pos)), dtype=np.int64)
-    for k, allowed in enumerate(offsets):
-        shift[:, blocks == k] = allowed[rng.integers(0, len(allowed), n_draws)][:, None]
-    return shift
+    moves, blocks = block_moves(pos, window, n, n_draws, seed, recency)
+    return np.ascontiguousarray(moves[blocks].T, dtype=np.int64)
 
 
 def window_excess(
@@ -216,8 +241,14 @@ def shift_test(
     unit: str = "launch_days",
     n_draws: int = 10_000,
     seed: int = 0,
+    chunk_cells: int = CHUNK_CELLS,
 ) -> ShiftResult:
-    """Interval-jitter randomization test of observed minus forecast launches in [a, b] after events."""
+    """Interval-jitter randomization test of observed minus forecast launches in [a, b] after events.
+
+    The draws are evaluated `chunk_cells` (draws x events) at a time, so memory stays bounded for
+    thousands of event days; the offsets are drawn up front in one order, and every draw is
+    summed on its own, so the answer does not depend on the chunk size.
+    """
     a, b = window
     pos = np.sort(np.asarray(event_pos))
     n = len(daily)
@@ -226,11 +257,17 @@ def shift_test(
     scale = counts[y > 0].mean() if unit != "launch_days" and y.sum() else 1.0
     forecast = scale * forecast_totals(null, y, b - a + 1)
 
-    shift = shift_draws(pos, window, n, n_draws, seed, recency_class(y))
-    placed = pos[None, :] + shift
-    null_excess = window_excess(counts, forecast, placed, window).sum(axis=1)
-    share = window_counts(union_window_mask(n, pos, a, b), placed, a, b) / (b - a + 1)
-    null_overlap = (forecast[placed + a - 1] * share).sum(axis=1)
+    moves, blocks = block_moves(pos, window, n, n_draws, seed, recency_class(y))
+    in_real = union_window_mask(n, pos, a, b)
+    null_excess, null_overlap = np.empty(n_draws), np.empty(n_draws)
+    rows = max(1, chunk_cells // max(len(pos), 1))
+    for start in range(0, n_draws, rows):
+        part = slice(start, min(start + rows, n_draws))
+        placed = placed_events(pos, moves, blocks, part)
+        null_excess[part] = window_excess(counts, forecast, placed, window).sum(axis=1)
+        share = window_counts(in_real, placed, a, b) / (b - a + 1)
+        null_overlap[part] = (forecast[placed + a - 1] * share).sum(axis=1)
+        del placed, share
     observed = float(window_counts(counts, pos, a, b).sum())
     expected = float(forecast[pos + a - 1].sum())
     obs_excess = observed - expected
