@@ -16,7 +16,7 @@ import pytest
 from cli_run import run
 from dprk_launches import analyst_cli, claim, claimreport, claimverdict, config, reports
 from dprk_launches.__main__ import main
-from dprk_launches.analysis import model
+from dprk_launches.analysis import forecaster, model
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -163,22 +163,23 @@ def test_claim_writes_an_offline_html_report(
     assert "<script src=" not in page_html
 
 
-def test_chance_is_one_minus_exp_of_the_launch_free_intensities(seed: dict) -> None:
+def test_chance_is_one_minus_exp_of_the_pooled_launch_free_intensities(seed: dict) -> None:
     _, daily = claim.launch_data()
     event = pd.Timestamp(seed["event_local_date"])
     pos = daily.index.get_loc(event)
-    fit = claim.fit_up_to(daily, event)
+    fit = model.extend(claim.fit_up_to(daily, event), daily.index)
     path = model.launch_days(daily)
     path[pos + 1 :] = 0.0
-    lam = fit.intensity(path)[pos + 1 : pos + 1 + 7]
+    w = forecaster.POOL_WEIGHT
+    rate = forecaster.recent_rate(path, pos)
+    lam = (1 - w) * fit.intensity(path)[pos + 1 : pos + 1 + 7] + w * rate
     assert lam[0] > 0
     assert seed["prob_launch_within"] == pytest.approx(1 - np.exp(-lam[0]), rel=1e-9)
     curve = claim.launch_free_chances(daily, event, 7)
     assert curve == pytest.approx(1 - np.exp(-np.cumsum(lam)), rel=1e-9)
-    y = model.launch_days(daily)
-    assert curve[-1] == pytest.approx(fit.prob_launch_within(y, pos, 7), rel=1e-9)
     assert np.all(np.diff(curve) > 0)
     # the real launch on day +1 must not enter the launch-free path
+    y = model.launch_days(daily)
     assert y[pos + 1] == 1.0 and path[pos + 1] == 0.0
 
 

@@ -50,10 +50,39 @@ def test_k_day_chances_equal_a_brute_force_simulation(simulated) -> None:
     y, level = simulated
     truth = _known_fit(level)
     pos = int(np.flatnonzero(y)[-3])  # just after a launch: the recency terms matter
-    exact = truth.launch_free_chances(y, pos, 20)
-    paths = forecaster.simulate_paths(truth, y, pos, 20, 40_000, np.random.default_rng(1))
-    brute = (np.cumsum(paths, axis=1) > 0).mean(axis=0)
-    np.testing.assert_allclose(brute, exact, atol=0.01)
+    own = truth.launch_free_chances(y, pos, 20)
+    for weight, exact in (
+        (0.0, own),
+        (0.5, forecaster.pool(own, forecaster.recent_rate(y, pos), 0.5)),
+    ):
+        rng = np.random.default_rng(1)
+        paths = forecaster.simulate_paths(truth, y, pos, 20, 40_000, rng, weight)
+        brute = (np.cumsum(paths, axis=1) > 0).mean(axis=0)
+        np.testing.assert_allclose(brute, exact, atol=0.01)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    lam=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=40),
+    rate=st.floats(1e-4, 1.0),
+    weight=st.floats(0.0, 1.0),
+)
+def test_pool_equals_the_pooled_intensities_summed(lam: list[float], rate: float, weight: float):
+    own = -np.expm1(-np.cumsum(lam))
+    pooled = (1 - weight) * np.asarray(lam) + weight * rate
+    np.testing.assert_allclose(
+        forecaster.pool(own, rate, weight), -np.expm1(-np.cumsum(pooled)), rtol=1e-9, atol=1e-12
+    )
+
+
+def test_recent_rate_is_the_smoothed_share_of_launch_days() -> None:
+    y = np.zeros(200)
+    y[[150, 160, 199]] = 1
+    assert forecaster.recent_rate(y, 199, 90) == pytest.approx(-np.log1p(-3.5 / 91))
+    assert forecaster.recent_rate(y, 100, 90) == pytest.approx(-np.log1p(-0.5 / 91))
+    assert forecaster.recent_rate(y, 10, 90) == pytest.approx(-np.log1p(-0.5 / 12))
+    with pytest.raises(ValueError, match="pool weight"):
+        forecaster.pool(np.array([0.1]), 0.01, 1.5)
 
 
 def test_recovers_the_background_step_from_simulated_data(simulated) -> None:
@@ -134,8 +163,10 @@ def test_scores_and_reliability_are_the_textbook_ones() -> None:
 
 def test_committed_backtest_names_the_forecaster_and_the_readme_shows_it() -> None:
     result = backtest.load()
-    assert result["forecaster"] == model.FORECAST.label
-    assert result["forecaster_is_best"], "model.FORECAST must be the best candidate of the backtest"
+    assert result["forecaster"] == backtest.FORECASTER
+    assert result["model_alone"] == model.FORECAST.label
+    assert result["forecaster_is_best"], "the forecaster must be the best candidate of the backtest"
+    assert result["model_is_best_background"], "model.FORECAST must be the best background"
     assert result["n_origins"] >= 500 and result["horizons_days"] == [1, 7, 30]
     assert {"rate_90d", "rate_year", result["current_model"]} <= set(result["summary"])
     assert backtest.readme_block(result) in (config.PROJECT_ROOT / "README.md").read_text()

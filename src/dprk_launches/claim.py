@@ -176,26 +176,24 @@ def headline_fields(
 
 
 def fit_up_to(daily: pd.DataFrame, event_local: pd.Timestamp) -> model.IntensityFit:
-    """The forecaster fitted to the launch days up to the event's day only, carried forward.
+    """The model fitted to the launch days up to the event's day only (its last day is the event's).
 
     No launch after the event informs the chance (a year that turned busy later does not raise it).
     """
     pos = daily.index.get_loc(event_local)
     y, index = model.launch_days(daily), pd.DatetimeIndex(daily.index)
     try:
-        fit = forecaster.fit_until(y, index, pos)
+        return forecaster.fit_until(y, index, pos)
     except ValueError as exc:
         raise ClaimError(
             f"too little launch history before {event_local:%Y-%m-%d} to fit the model: {exc}"
         ) from exc
-    return model.extend(fit, index)
 
 
 def launch_free_chances(daily: pd.DataFrame, event_local: pd.Timestamp, horizon: int) -> np.ndarray:
-    """Model chance of a launch day within d days of the event, d = 1..horizon (launch-free path after it)."""
+    """The forecaster's chance of a launch day within d days of the event, d = 1..horizon."""
     fit = fit_up_to(daily, event_local)
-    pos = daily.index.get_loc(event_local)
-    return fit.launch_free_chances(model.launch_days(daily), pos, horizon)
+    return forecaster.chances_after(fit, model.launch_days(daily), daily.index, horizon)
 
 
 def model_chances(
@@ -205,17 +203,18 @@ def model_chances(
 
     The second is the share of `n_paths` launch-day paths simulated from the forecaster after the
     event (`forecaster.simulate_paths`, seeded) holding at least the observed number of launch days:
-    the same model, so one launch day gives the first number (up to simulation error).
+    the same forecaster, so one launch day gives the first number (up to simulation error).
     """
     fit = fit_up_to(daily, event_local)
     y = model.launch_days(daily)
     pos = daily.index.get_loc(event_local)
-    prob = fit.prob_launch_within(y, pos, within)
+    prob = float(forecaster.chances_after(fit, y, daily.index, within)[-1])
     observed = int(y[pos + 1 : pos + 1 + within].sum())
     if observed <= 1:
         return prob, prob if observed == 1 else 1.0
     rng = np.random.default_rng(SEED)
-    paths = forecaster.simulate_paths(fit, y, pos, within, n_paths, rng)
+    ahead = pd.date_range(daily.index[0], periods=pos + 1 + within, freq="D")
+    paths = forecaster.simulate_paths(model.extend(fit, ahead), y, pos, within, n_paths, rng)
     hits = int((paths.sum(axis=1) >= observed).sum())
     return prob, (hits + 1) / (n_paths + 1)
 

@@ -78,7 +78,7 @@ def to_json(items: list[Forecast]) -> dict:
     """The JSON object printed by `forecast --json`."""
     return {
         "data_through": f"{pd.Timestamp(items[0].first_day) - pd.Timedelta(days=1):%Y-%m-%d}",
-        "forecaster": model.FORECAST.label,
+        "forecaster": backtest.FORECASTER,
         "unit": "launch days (at least one in the horizon)",
         "forecasts": [asdict(f) | {"sentence": f.sentence()} for f in items],
     }

@@ -2,10 +2,16 @@
 
 One model (`analysis.model` with the backtest's chosen `model.FORECAST`) stands behind every number the
 suite prints. `fit_until` fits it to the launch days up to a day (no later day informs it);
-`chances_after` gives the chance of at least one launch day within 1..k days after that day, exact
-under the model (`IntensityFit.launch_free_chances`); `rolling_chances` does both for many days in
-order, each fit warm-started from the last, which is how `make backtest` scores the model out of
-sample and how `forecast` states its track record.
+`chances_after` gives the chance of at least one launch day within 1..k days after that day;
+`rolling_chances` does both for many days in order, each fit warm-started from the last, which is
+how `make backtest` scores the forecaster out of sample and how `forecast` states its track record.
+
+A forecast looks further ahead than the fit: the model's day intensities are pooled with the launch-day
+rate of the last POOL_DAYS days, (1 - POOL_WEIGHT) * lambda_model + POOL_WEIGHT * rate (`pool`). On its
+own the model's month level sinks in a lull and it states tiny chances that launches then break (its
+lowest 7-day decile said 0.5% where 3.5% followed); the pooled rate is the chance that the tempo has
+turned. The weight and the look-back are chosen by the backtest (`make backtest`, "pools"), and the
+k-day chances stay exact under the pooled intensity (`simulate_paths` draws from the same one).
 """
 
 from __future__ import annotations
@@ -17,6 +23,44 @@ import pandas as pd
 
 from ..hawkes import excitation
 from . import fitcache, model
+
+POOL_DAYS = 90
+POOL_WEIGHT = 0.3
+
+
+def recent_rate(y: np.ndarray, pos: int | np.ndarray, days: int = POOL_DAYS) -> np.ndarray:
+    """Day intensity of the launch-day rate of the `days` days up to pos: -log(1 - (k + 0.5) / (n + 1)).
+
+    The half count keeps a quiet spell's rate above zero.
+    """
+    cum = np.concatenate([[0], np.cumsum(np.asarray(y) > 0)])
+    pos = np.asarray(pos)
+    first = np.maximum(pos + 1 - days, 0)
+    rate = (cum[pos + 1] - cum[first] + 0.5) / (pos + 1 - first + 1)
+    return -np.log1p(-rate)
+
+
+def pool(
+    chances: np.ndarray,
+    rate: float | np.ndarray,
+    weight: float = POOL_WEIGHT,
+    days: np.ndarray | None = None,
+) -> np.ndarray:
+    """Chances of the pooled intensity within `days` days (last axis; default 1..k), from the model's.
+
+    Along the launch-free path the pooled intensities sum to (1 - w) times the model's plus w * rate
+    per day, so P(none within d) = P_model(none within d)^(1 - w) * exp(-w * rate * d), exactly.
+    `rate` is one per row of `chances` (a scalar for one curve).
+    """
+    if not 0 <= weight <= 1:
+        raise ValueError(f"the pool weight must lie in [0, 1], not {weight}")
+    chances = np.asarray(chances, dtype=float)
+    if days is None:
+        days = np.arange(1, chances.shape[-1] + 1)
+    rate = np.asarray(rate, dtype=float)[..., None]
+    with np.errstate(divide="ignore"):
+        log_none = (1 - weight) * np.log1p(-chances) - weight * rate * days
+    return -np.expm1(log_none)
 
 
 def grow(x: np.ndarray, old: model.Design, new: model.Design) -> np.ndarray:
@@ -59,19 +103,25 @@ def fit_until(
 
 
 def chances_after(
-    fit_: model.IntensityFit, y: np.ndarray, index: pd.DatetimeIndex, horizon: int
+    fit_: model.IntensityFit,
+    y: np.ndarray,
+    index: pd.DatetimeIndex,
+    horizon: int,
+    weight: float = POOL_WEIGHT,
 ) -> np.ndarray:
     """P(at least one launch day within d days after the fit's last day), d = 1..horizon.
 
     The calendar is carried `horizon` days past the fit (the random walk's last level, the season of
-    those days); launch days after the fit's last day are never read.
+    those days) and the model is pooled with the recent rate (`pool`, weight 0: the model alone);
+    launch days after the fit's last day are never read.
     """
     pos = fit_.n_days - 1
     ahead = pd.date_range(index[0], periods=fit_.n_days + horizon, freq="D")
     path = np.zeros(len(ahead))
     path[: pos + 1] = y[: pos + 1]
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        return model.extend(fit_, ahead).launch_free_chances(path, pos, horizon)
+        own = model.extend(fit_, ahead).launch_free_chances(path, pos, horizon)
+    return pool(own, recent_rate(y, pos), weight)
 
 
 def rolling_chances(
@@ -81,6 +131,7 @@ def rolling_chances(
     horizon: int,
     spec: model.Spec = model.FORECAST,
     progress: Callable[[list[int]], Iterable[int]] | None = None,
+    weight: float = POOL_WEIGHT,
 ) -> np.ndarray:
     """k-day chances (rows: origins, columns: 1..horizon days) from fits up to each origin only.
 
@@ -93,7 +144,7 @@ def rolling_chances(
     last: model.IntensityFit | None = None
     for i, pos in enumerate(progress(origins) if progress else origins):
         last = fit_until(y, index, pos, spec, last)
-        out[i] = chances_after(last, y, index, horizon)
+        out[i] = chances_after(last, y, index, horizon, weight)
     return out
 
 
@@ -104,11 +155,13 @@ def simulate_paths(
     horizon: int,
     n_paths: int,
     rng: np.random.Generator,
+    weight: float = POOL_WEIGHT,
 ) -> np.ndarray:
     """Launch-day paths (n_paths x horizon, 0/1) for days pos+1 .. pos+horizon given y up to pos.
 
-    A brute-force simulation of the model day by day (excitation, days since the last launch and the
-    30/90-day counts all follow each path); `fit_` must cover those days (`model.extend`).
+    A brute-force simulation of the pooled intensity day by day (the model's excitation, days since
+    the last launch and 30/90-day counts follow each path; the recent rate is the one known at pos);
+    `fit_` must cover those days (`model.extend`).
     """
     if not 0 <= pos < fit_.n_days - horizon:
         raise ValueError(f"days {pos + 1}..{pos + horizon} are not all inside the fitted calendar")
@@ -120,6 +173,7 @@ def simulate_paths(
     seen = np.flatnonzero(hist)
     last = np.full(n_paths, seen[-1] - (pos + 1) if len(seen) else -(10**9), dtype=np.int64)
     cum = np.concatenate([[0], np.cumsum(hist)])
+    rate = float(recent_rate(hist, pos))
     paths = np.zeros((n_paths, horizon))
     for d in range(horizon):
         t = pos + 1 + d
@@ -129,7 +183,7 @@ def simulate_paths(
             counts.append(from_hist + paths[:, max(d - w, 0) : d].sum(axis=1))
         mult = effect[d] * by_class[model.recency_of(d - last)]
         mult = mult * fit_.activity_multiplier(np.vstack(counts))
-        lam = mult * (base[d] + fit_.alpha * g)
+        lam = (1 - weight) * mult * (base[d] + fit_.alpha * g) + weight * rate
         hit = rng.random(n_paths) < -np.expm1(-lam)
         paths[:, d] = hit
         g = fit_.kappa * g + (1 - fit_.kappa) * hit
