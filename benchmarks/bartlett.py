@@ -103,7 +103,7 @@ def run(n_sims: int, processes: int, n_random: int = 200) -> dict:
 def main() -> None:
     """Command line: run, print the JSON, write it to benchmarks/results/bartlett.json."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n-sims", type=int, default=1000)
+    parser.add_argument("--n-sims", type=int, default=300)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--random-worlds", type=int, default=200)
     parser.add_argument("--out", type=Path, default=RESULTS)

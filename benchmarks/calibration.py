@@ -345,12 +345,12 @@ def run(
 def main() -> None:
     """Command line: run, print the JSON, write it to benchmarks/results/calibration.json."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n-sims", type=int, default=1000)
+    parser.add_argument("--n-sims", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--worlds", nargs="*", default=[], help=f"subset of {list(worlds.WORLDS)}")
     parser.add_argument("--random-worlds", type=int, default=200, help="random null worlds drawn")
-    parser.add_argument("--random-series", type=int, default=60, help="series per random world")
+    parser.add_argument("--random-series", type=int, default=50, help="series per random world")
     parser.add_argument("--dask", default=None, help="address of an existing Dask scheduler")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the JSON")
     args = parser.parse_args()

@@ -59,7 +59,9 @@ def test_committed_calibration_meets_its_shape_and_the_readme_shows_it() -> None
     from dprk_launches.analysis import calibration_report as cr
 
     result = cr.load()
-    assert result["n_sims"] >= 1000 and len(result["worlds"]) >= 10
+    assert result["n_sims"] >= 300 and len(result["worlds"]) >= 10
+    drawn = result["random_worlds_tested"] + result["random_worlds_too_quiet"]
+    assert drawn >= 200 and result["random_series_per_world"] >= 50
     assert RATES <= set(result)
     assert cr.readme_block(result) in (config.PROJECT_ROOT / "README.md").read_text()
 

@@ -59,7 +59,7 @@ def _inputs(y: np.ndarray, index: pd.DatetimeIndex, spec_: spec.Spec) -> dict[st
     }
 
 
-def fit_key(y: np.ndarray, index: pd.DatetimeIndex, spec_: spec.Spec = spec.YEARLY) -> str:
+def fit_key(y: np.ndarray, index: pd.DatetimeIndex, spec_: spec.Spec = spec.FORECAST) -> str:
     """Cache key of a launch-day series on a calendar, fitted with a spec."""
     return hashlib.sha256(repr(sorted(_inputs(y, index, spec_).items())).encode()).hexdigest()[:32]
 

@@ -9,8 +9,8 @@ where g_t is the normalised, exponentially weighted launch history (`hawkes.exci
 summing to 1, so alpha is the branching ratio), w_t = 1 on days inside [a, b] after any tested event
 (the union of the windows, so clumped events count a day once), and a day is a launch day with
 probability 1 - exp(-lambda_t). The calendar-time term r is one level per trend block (a calendar
-month in `FORECAST`, the backtest's choice and the forecaster's; a calendar year in `YEARLY`, the
-headline test's until its calibration is re-run on the forecaster),
+month in `FORECAST`, the backtest's choice: the forecaster's and the headline test's; a calendar year
+in `YEARLY`, a backtest candidate and the named calibration worlds' generator),
 the levels a random walk penalised by their first differences (sd `Spec.step_sd`) and, to separate them
 from the eras (when the spec has eras), by a weak ridge: a busy year is explained by the background, not read as self-excitation, while
 a campaign of a few weeks is left to the self-excitation (a background flexible enough to follow
@@ -39,8 +39,8 @@ from .history import ACTIVITY_WINDOWS, N_ACTIVITY, N_RECENCY, RECENCY_EDGES, rec
 from .history import activity_counts as activity_counts
 from .history import days_since_last as days_since_last
 from .history import recency_codes as recency_codes
-from .spec import FORECAST as FORECAST  # re-exported: the model's public face names both specs
-from .spec import YEARLY, Spec, block_codes
+from .spec import FORECAST, Spec, block_codes
+from .spec import YEARLY as YEARLY  # re-exported: the model's public face names both specs
 from .spec import harmonic_table as harmonic_table
 
 RECENCY_SD = 1.0
@@ -62,7 +62,7 @@ class Design:
     block_codes: np.ndarray
     day_of_year: np.ndarray
     window: np.ndarray
-    spec: Spec = YEARLY
+    spec: Spec = FORECAST
     recency: np.ndarray | None = None
     counts: np.ndarray | None = None
 
@@ -102,7 +102,7 @@ class Design:
 
     @classmethod
     def build(
-        cls, index: pd.DatetimeIndex, window: np.ndarray | None = None, spec: Spec = YEARLY
+        cls, index: pd.DatetimeIndex, window: np.ndarray | None = None, spec: Spec = FORECAST
     ) -> Design:
         """Design for a daily calendar; `window` is the 0/1 event-window indicator (None: no event term)."""
         index = pd.DatetimeIndex(index)

@@ -36,12 +36,13 @@ class Spec:
         return f"{block} RW sd {self.step_sd:g}{eras}, {self.n_harmonics} harmonics{ridge}{delay}"
 
 
-# The headline test's model (calibrated by `make calibration`, its Bartlett factor by `make
-# bartlett`): era levels, one random-walk level per calendar year; a backtest candidate, and the
-# generator of the named calibration worlds that fit the real record.
+# Era levels, one random-walk level per calendar year: the headline test's model before the backtest,
+# now a backtest candidate and the generator of the named calibration worlds that fit the real record.
 YEARLY = Spec(eras=True, block_months=12, step_sd=0.6, n_harmonics=2)
-# The forecaster (claim chances, forecast): chosen by out-of-sample skill on the real record (`make
-# backtest`, benchmarks/results/backtest.json, "candidates"); the README's backtest table says why.
+# The model behind every number (headline test, power, claim chances, forecast): chosen by
+# out-of-sample skill on the real record (`make backtest`, benchmarks/results/backtest.json,
+# "candidates"); the README's backtest table says why. Calibrated by `make calibration`, its
+# Bartlett factor by `make bartlett`.
 FORECAST = Spec(eras=False, block_months=1, step_sd=0.25, n_harmonics=2)
 
 
