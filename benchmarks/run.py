@@ -3,6 +3,8 @@
 Besides speed, `study_50k_peak_mb` is the peak resident memory of one `study` of a synthetic 50,000-row
 events file (`--no-report --json`), run as a child process and read from that child's own rusage
 (`os.wait4`), so no other child of this script is counted; the target is at most 1024 MB.
+`claim_seconds` and `study_seconds` (`command_speed`) time the two commands without their pages on a
+warm cache beside `command_floor_seconds`, measured in the same run.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import command_speed  # noqa: E402
 import placebo_speed  # noqa: E402
 import suite_build  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench.json"
 STUDY_ROWS = 50_000
+SPEED_ROWS = 40  # a study of the size an analyst brings (command_speed)
 STUDY_LIMIT_MB = 1024
 FIRST_DAY, SPAN_DAYS = (
     dt.date(2000, 1, 1),
@@ -138,6 +142,9 @@ if __name__ == "__main__":
         result = placebo_speed.run()
         if not args.skip_suite_build:
             result.update(study_keys())
+            with tempfile.TemporaryDirectory(prefix="dprk-bench-") as tmp:
+                events = synthetic_events(Path(tmp) / "events.csv", SPEED_ROWS)
+                result.update(command_speed.run(events))
             result.update(suite_build.run())
     text = json.dumps(result, indent=2, sort_keys=True)
     print(text)
