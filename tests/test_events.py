@@ -58,7 +58,9 @@ def write_events(path: Path, rows: list[dict], columns: list[str] | None = None)
 
 def test_catalogue_loads_and_validates() -> None:
     table = events.load_events()
-    assert list(table.columns) == [*table_schemas.EVENTS.columns, "anticipates"]
+    assert list(table.columns) == list(table_schemas.EVENTS.columns)
+    assert table["anticipates"].dtype == bool  # declared in the schema, not added after it
+    assert str(table_schemas.EVENTS.columns["anticipates"].dtype) == "bool"
     assert table["event_id"].is_unique
     assert (table["end_local"] >= table["start_local"]).all()
     assert table.attrs["rejected"] == []

@@ -384,12 +384,10 @@ def _finish(rows: list[dict]) -> pd.DataFrame:
     for column in ("time_local", "source_note", "notes", "responds_to", "threat_level"):
         frame[column] = frame[column].replace("", None)
     frame = frame.sort_values(["start_local", "event_id"], kind="stable").reset_index(drop=True)
+    frame["anticipates"] = (frame["anticipates"] == schemas.ANTICIPATES).astype(bool)
     from .table_schemas import EVENTS
 
-    table = EVENTS.validate(frame[list(EVENTS.columns)])
-    # not (yet) a column of the pandera schema: added after validation, checked by _timing_problem
-    table["anticipates"] = (frame["anticipates"] == schemas.ANTICIPATES).astype(bool)
-    return table
+    return EVENTS.validate(frame[list(EVENTS.columns)])
 
 
 def same_day_duplicates(table: pd.DataFrame) -> list[tuple[str, ...]]:

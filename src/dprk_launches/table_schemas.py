@@ -286,6 +286,12 @@ EVENTS = pa.DataFrameSchema(
             nullable=True,
             checks=pa.Check.isin(THREAT_LEVELS),
         ),
+        "anticipates": _col(
+            bool,
+            "For dprk_statement only: true when the statement is dated (Pyongyang clock) before "
+            "the event it responds to, e.g. a pre-exercise warning (file value 'yes', else empty; "
+            "false for every other row). Such a statement is no response to the event.",
+        ),
         "start_local": _col("datetime64[ns]", "Start as a day on the Pyongyang clock (derived)."),
         "end_local": _col(
             "datetime64[ns]",
