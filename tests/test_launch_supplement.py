@@ -29,6 +29,7 @@ GOOD = {
     "source_note": "a test row",
 }
 NEW_COMMIT = "c" * 40
+GOOD_EMPTY = pd.DataFrame(columns=schemas.SUPPLEMENT_COLUMNS)
 
 
 def write_supplement(path: Path, *rows: dict) -> Path:
@@ -185,8 +186,43 @@ def test_kinds_widen_the_pinned_series_with_csis_cruise_days(mirror: Path) -> No
 
 def test_describe_launch_day_names_kind_and_source(mirror: Path) -> None:
     said = launch_supplement.describe_launch_day("2023-03-12")
-    assert said.startswith("2023-03-12: a cruise launch in CSIS only") and "kinds=" in said
+    assert said.startswith("2023-03-12 (Pyongyang clock) has a cruise launch in CSIS only")
+    assert said.endswith("rerun with --kinds ballistic,cruise")
+    counted = launch_supplement.describe_launch_day("2023-03-12", kinds=("ballistic", "cruise"))
+    assert counted.endswith("counted with --kinds ballistic,cruise")
     assert launch_supplement.describe_launch_day("2023-03-11") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("ballistic", ("ballistic",)),
+        ("cruise, ballistic", ("ballistic", "cruise")),
+        ("all", ("ballistic", "cruise", "other")),
+    ],
+)
+def test_parse_kinds_reads_a_comma_separated_list(text: str, kinds: tuple[str, ...]) -> None:
+    assert launch_supplement.parse_kinds(text) == kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("ballistic,drone", "unknown kind 'drone'"),
+        ("", "unknown kind ''"),
+        ("ballistic,ballistic", "named twice"),
+        ("cruise", "leaves out ballistic"),
+    ],
+)
+def test_parse_kinds_refuses_a_bad_list_naming_the_kinds(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason) as err:
+        launch_supplement.parse_kinds(text)
+    assert "ballistic, cruise, other" in str(err.value) or "ballistic,cruise" in str(err.value)
+
+
+def test_kinds_without_ballistic_are_refused() -> None:
+    with pytest.raises(ValueError, match="must include ballistic"):
+        launch_supplement.merge_launch_days(cns_day("2026-09-01"), GOOD_EMPTY, kinds=["cruise"])
 
 
 def test_sources_update_reports_supplement_rows_a_newer_cns_file_covers(

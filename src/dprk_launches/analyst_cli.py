@@ -19,6 +19,29 @@ class ReportError(RuntimeError):
     """A report page that could not be built."""
 
 
+def _kinds(text: str) -> tuple[str, ...]:
+    """The `--kinds` value as launch kinds (an argparse error naming the allowed ones)."""
+    from .launch_supplement import parse_kinds
+
+    try:
+        return parse_kinds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _kinds_option(parser: argparse.ArgumentParser) -> None:
+    """The `--kinds` option: which launch kinds make the launch series."""
+    parser.add_argument(
+        "--kinds",
+        type=_kinds,
+        default=("ballistic",),
+        metavar="KINDS",
+        help="launch kinds of the series, comma-separated: ballistic (default, CNS/NTI scope plus "
+        "our supplement), and cruise and/or other to add those launch days from CSIS and our "
+        "supplement, e.g. ballistic,cruise; or all",
+    )
+
+
 def _one_line_error(parser: argparse.ArgumentParser) -> None:
     """Make argument errors one line on stderr with exit code 2 (no usage dump)."""
 
@@ -85,6 +108,7 @@ def cmd_claim(args: argparse.Namespace) -> int:
         launch_date=args.launch_date,
         within=args.within,
         title=args.title,
+        kinds=args.kinds,
     )
     report = None
     if not args.no_report:
@@ -118,9 +142,19 @@ def cmd_study(args: argparse.Namespace) -> int:
         from . import reports
 
         reports.check_out_dir(out_dir)  # a bad --out is refused before the work
+    if tuple(args.kinds) != ("ballistic",) and not args.no_report:
+        raise study.StudyError(
+            "study --kinds needs --no-report for now: the study page (notebook 06) draws the "
+            "ballistic series only"
+        )
     snapshot = study.take_snapshot(args.path)  # the file is read once; the page uses these bytes
     result, _ = study.run_study(
-        args.path, tuple(args.window), tuple(args.pre_window), args.only_mine, snapshot=snapshot
+        args.path,
+        tuple(args.window),
+        tuple(args.pre_window),
+        args.only_mine,
+        snapshot=snapshot,
+        kinds=args.kinds,
     )
     report = None
     if not args.no_report:
@@ -202,6 +236,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="days after the event to look for launches (default: to the named launch, else 7)",
     )
     cl.add_argument("--title", help="a short name for the event, used in the report")
+    _kinds_option(cl)
     cl.add_argument("--json", action="store_true", help="print one JSON object")
     cl.add_argument("--out", type=Path, help="folder for the HTML report (default reports/claims)")
     cl.add_argument("--no-report", action="store_true", help="skip the HTML report (faster)")
@@ -223,6 +258,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="study only your rows, not ours of the same category",
     )
+    _kinds_option(st)
     st.add_argument("--json", action="store_true", help="print one JSON object")
     st.add_argument("--out", type=Path, help="folder for the HTML report (default reports/studies)")
     st.add_argument("--no-report", action="store_true", help="skip the HTML report (faster)")

@@ -16,7 +16,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from . import events, inference, launch_supplement, launches, series
+from . import events, inference, launches, schemas, series
 from .analysis import forecaster, model
 from .claiminput import (
     MAX_WITHIN,
@@ -24,13 +24,16 @@ from .claiminput import (
     ClaimError,
     check_before,
     check_era,
+    check_kinds,
     check_window,
+    launch_sources,
     named_launch,
     parse_date,
     parse_time,
     parse_zone,
     pyongyang_day,
     resolve_within,
+    unknown_launch,
 )
 from .claimverdict import ALPHA, fmt_chance, fmt_p, plural, verdict
 
@@ -79,6 +82,7 @@ class Statement:
     title: str
     responds_to: str
     source_url: str
+    anticipates: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,8 @@ class ClaimResult:
     verdict: str
     notes: list[str] = field(default_factory=list)
     direction: str = "after"
+    kinds: list[str] = field(default_factory=lambda: list(schemas.DEFAULT_KINDS))
+    launch_sources: dict[str, str] = field(default_factory=dict)
 
     def to_json(self, report: str | None = None) -> dict:
         """The JSON object printed by `claim --json` (the contract keys plus extras)."""
@@ -133,9 +139,11 @@ def claim_from_json(data: dict) -> ClaimResult:
 
 
 @cache
-def launch_data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Launch days (Pyongyang clock) and the zero-filled daily calendar of the whole record."""
-    days = launches.load_launches()
+def launch_data(
+    kinds: tuple[str, ...] = schemas.DEFAULT_KINDS,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Launch days (Pyongyang clock) of these launch kinds and the zero-filled daily calendar."""
+    days = launches.load_launches(kinds=kinds)
     return days, series.daily_counts(days)
 
 
@@ -241,6 +249,7 @@ def _statements(
             title=str(r["title"]),
             responds_to=str(r["responds_to"]),
             source_url=str(r["source_url"]),
+            anticipates=bool(r.get("anticipates", False)),
         )
         for _, r in rows.sort_values(["start_local", "event_id"], kind="stable").iterrows()
     ]
@@ -256,20 +265,32 @@ def check_claim(
     title: str | None = None,
     n_draws: int = N_DRAWS,
     seed: int = SEED,
+    kinds: tuple[str, ...] | list[str] = schemas.DEFAULT_KINDS,
 ) -> ClaimResult:
-    """Check a retaliation claim: launches within `within` days of the event against the base rate."""
+    """Check a retaliation claim: launches within `within` days of the event against the base rate.
+
+    `kinds` chooses the launch series (default ballistic, CNS/NTI scope plus our supplement; with
+    cruise or other, CSIS's and the supplement's launch days of those kinds are added).
+    """
     date = parse_date(event_date, "--event-date")
     zone = parse_zone(event_tz)
     time = parse_time(event_time)
+    kinds = check_kinds(kinds)
     event_local = pyongyang_day(date, time, zone)
-    _, daily = launch_data()
+    days_table, daily = launch_data(kinds)
     start, end = daily.index[0], daily.index[-1]
     launch_days = pd.DatetimeIndex(daily.index[daily["launch_days"] > 0])
+    what = (
+        "the CNS/NTI data"
+        if kinds == schemas.DEFAULT_KINDS
+        else f"the launch data ({', '.join(kinds)})"
+    )
     try:
-        named = named_launch(launch_date, event_local, launch_days, end) if launch_date else None
+        named = (
+            named_launch(launch_date, event_local, launch_days, end, what) if launch_date else None
+        )
     except ClaimError as exc:
-        known = launch_supplement.describe_launch_day(parse_date(launch_date, "--launch-date"))
-        raise ClaimError(f"{exc} ({known})" if known else str(exc)) from None
+        raise unknown_launch(exc, launch_date, kinds, launch_days) from None
     within = resolve_within(within, named, event_local, DEFAULT_WITHIN)
     direction = "before" if named is not None and named < event_local else "after"
     if direction == "after":
@@ -330,6 +351,10 @@ def check_claim(
         verdict="",
         notes=sorted({str(w.message) for w in caught}),
         direction=direction,
+        kinds=list(kinds),
+        launch_sources=launch_sources(
+            days_table, [*in_window, *([named] if named is not None else [])]
+        ),
     )
     return replace(result, verdict=verdict(result))
 
@@ -338,6 +363,8 @@ def report_name(result: ClaimResult) -> str:
     """A stable file name for the claim's report: event date, zone and named launch (or window)."""
     zone = re.sub(r"[^a-z0-9]+", "-", result.event_tz.lower()).strip("-")
     tail = f"launch-{result.launch_date}" if result.launch_date else f"within-{result.within}"
+    if tuple(result.kinds) != schemas.DEFAULT_KINDS:
+        tail += "_kinds-" + "-".join(result.kinds)
     return f"claim_{result.event_date}_{zone}_{tail}"
 
 
@@ -349,7 +376,7 @@ def notebook_parameters(
     within: int | None,
     title: str | None,
 ) -> dict:
-    """Papermill parameters of the claim template notebook (03) for one claim."""
+    """Papermill parameters of the claim template notebook (03) for one claim (kinds ride in `precomputed`)."""
     return {
         "event_date": event_date,
         "event_tz": event_tz,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import numpy as np
 import pandas as pd
 
-from . import config, events, series
+from . import config, events, launch_supplement, series
 
 PRE_DAYS = 30
 MAX_WITHIN = 365
@@ -123,8 +123,18 @@ def check_era(event_local: pd.Timestamp, within: int) -> None:
             )
 
 
+def nearest_days(named: pd.Timestamp, launch_days: pd.DatetimeIndex) -> str:
+    """The two launch days nearest a date, 'D1 or D2'."""
+    near = launch_days[np.argsort(np.abs((launch_days - named).days), kind="stable")[:2]]
+    return " or ".join(f"{d:%Y-%m-%d}" for d in sorted(near))
+
+
 def named_launch(
-    launch_date: str, event_local: pd.Timestamp, launch_days: pd.DatetimeIndex, end: pd.Timestamp
+    launch_date: str,
+    event_local: pd.Timestamp,
+    launch_days: pd.DatetimeIndex,
+    end: pd.Timestamp,
+    series: str = "the CNS/NTI data",
 ) -> pd.Timestamp:
     """The named launch as a launch day of our data, before or after the event; else a ClaimError."""
     named = pd.Timestamp(parse_date(launch_date, "--launch-date"))
@@ -134,11 +144,9 @@ def named_launch(
             f"to {end:%Y-%m-%d}); name a launch inside it"
         )
     if named not in launch_days:
-        near = launch_days[np.argsort(np.abs((launch_days - named).days), kind="stable")[:2]]
-        names = " or ".join(f"{d:%Y-%m-%d}" for d in sorted(near))
         raise ClaimError(
-            f"no launch on {named:%Y-%m-%d} (Pyongyang clock) in the CNS/NTI data; the nearest launch "
-            f"days are {names}: give one of those as --launch-date"
+            f"no launch on {named:%Y-%m-%d} (Pyongyang clock) in {series}; the nearest launch "
+            f"days are {nearest_days(named, launch_days)}: give one of those as --launch-date"
         )
     if named == event_local:
         raise ClaimError(
@@ -164,3 +172,42 @@ def resolve_within(
             "drop --within or make it larger"
         )
     return within
+
+
+def check_kinds(kinds: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Launch kinds validated for a claim or study (a ClaimError naming the allowed ones)."""
+    try:
+        return launch_supplement._check_kinds(kinds)
+    except ValueError as exc:
+        raise ClaimError(str(exc)) from None
+
+
+def launch_sources(days: pd.DataFrame, dates: list[pd.Timestamp]) -> dict[str, str]:
+    """Where each of these launch days comes from when not CNS/NTI: 'cruise, CSIS: <label>'."""
+    added = days.attrs.get("added", {})
+    out = {}
+    for day in dates:
+        if (key := f"{day:%Y-%m-%d}") in added:
+            a = added[key]
+            where = "our launch supplement" if a["source"] == "supplement" else "CSIS"
+            out[key] = f"{a['kinds'].replace(';', ' and ')}, {where}: {a['description']}"
+    return out
+
+
+def unknown_launch(
+    exc: ClaimError, launch_date: str, kinds: tuple[str, ...], launch_days: pd.DatetimeIndex
+) -> ClaimError:
+    """The named launch is no launch day of the series: say what the day is where a source knows it."""
+    outside, missing = "outside the launch data" in str(exc), str(exc).startswith("no launch on")
+    if not (outside or missing):  # e.g. the launch falls on the event's own day
+        return exc
+    day = pd.Timestamp(parse_date(launch_date, "--launch-date"))
+    known = launch_supplement.describe_launch_day(day, kinds=kinds)
+    if known is None:
+        return exc
+    if outside:
+        return ClaimError(f"{exc} ({known})")
+    return ClaimError(
+        f"{known}; or name a launch day of the series: the nearest are "
+        f"{nearest_days(day, launch_days)}"
+    )

@@ -71,7 +71,7 @@ def claim_text(result: ClaimResult) -> str:
 
 def plot_around(result: ClaimResult, max_abs_days: int = AROUND_DAYS) -> object:
     """Peri-event raster and histogram of the launch days within max_abs_days of the event."""
-    days, _ = claim.launch_data()
+    days, _ = claim.launch_data(tuple(result.kinds))
     event = pd.DataFrame(
         {"event_id": ["claim"], "start_local": [pd.Timestamp(result.event_local_date)]}
     )
@@ -85,7 +85,7 @@ def plot_around(result: ClaimResult, max_abs_days: int = AROUND_DAYS) -> object:
 
 def launches_around(result: ClaimResult, days: int = TABLE_DAYS) -> pd.DataFrame:
     """The launch days within `days` either side of the event, with their offset from it."""
-    launch_days, _ = claim.launch_data()
+    launch_days, _ = claim.launch_data(tuple(result.kinds))
     event_local = pd.Timestamp(result.event_local_date)
     offset = (launch_days["date_local"] - event_local).dt.days
     around = launch_days[offset.abs() <= days].assign(days_after_event=offset)
@@ -105,7 +105,7 @@ def around_text(result: ClaimResult, around: pd.DataFrame, days: int = TABLE_DAY
 
 def forecast_curve(result: ClaimResult, horizon: int = HORIZON) -> pd.DataFrame:
     """Model chance of at least one launch day within d days of the event, d = 1..horizon (or the data end)."""
-    _, daily = claim.launch_data()
+    _, daily = claim.launch_data(tuple(result.kinds))
     origin = forecast_origin(result)
     horizon = max(1, min(max(horizon, result.within), (daily.index[-1] - origin).days))
     chances = claim.launch_free_chances(daily, origin, horizon)
@@ -151,7 +151,7 @@ def plot_forecast(curve: pd.DataFrame, result: ClaimResult) -> object:
 
 def flat_chance(result: ClaimResult, year: int = FLAT_YEAR) -> tuple[int, float]:
     """Launch days in the `year` days before the event, and the chance of one within the window at that flat rate."""
-    days, _ = claim.launch_data()
+    days, _ = claim.launch_data(tuple(result.kinds))
     event_local = pd.Timestamp(result.event_local_date)
     dates = days["date_local"]
     n = int(((dates < event_local) & (dates >= event_local - pd.Timedelta(days=year))).sum())
@@ -163,7 +163,7 @@ def chance_text(result: ClaimResult, curve: pd.DataFrame) -> str:
     at = curve.set_index("days_after")["chance"]
     week, month = min(7, at.index.max()), min(HORIZON, at.index.max())
     n, flat = flat_chance(result)
-    _, daily = claim.launch_data()
+    _, daily = claim.launch_data(tuple(result.kinds))
     known = int((daily.loc[: forecast_origin(result), "launch_days"] > 0).sum())
     recent = ", ".join(result.launch_dates_before_30) or "none"
     return (
@@ -264,9 +264,16 @@ def retaliation_text(result: ClaimResult) -> str:
     )
     if result.dprk_statements:
         s = result.dprk_statements[0]
+        ahead = [a.date_local for a in result.dprk_statements if a.anticipates]
+        before_note = (
+            f" ({claimverdict.listing(ahead)}: before the event, a warning in advance rather than "
+            "a response to it)"
+            if ahead
+            else ""
+        )
         stated = (
-            f"Our catalogue has {plural(len(result.dprk_statements), 'DPRK statement')} responding "
-            f"to the event, the first on {s.date_local} (threat level "
+            f"Our catalogue has {plural(len(result.dprk_statements), 'DPRK statement')} about "
+            f"the event{before_note}, the first on {s.date_local} (threat level "
             f"{s.threat_level or 'not recorded'}): a stated link, which timing cannot give, though a "
             "statement is not proof of motive either"
         )

@@ -63,18 +63,47 @@ def _tests(r: ClaimResult) -> str:
     return f"model p = {fmt_p(r.p_model)}, headline test p = {fmt_p(r.p_placebo)}{shift}"
 
 
+def _level(s: object) -> str:
+    """', threat level warning' for a statement with a recorded level, else ''."""
+    return f", threat level {s.threat_level}" if s.threat_level else ""  # type: ignore[attr-defined]
+
+
+def _ahead(r: ClaimResult) -> str:
+    """The catalogue's DPRK statements dated before the event (anticipates) as a clause, or ''."""
+    ahead = [s for s in r.dprk_statements if s.anticipates]
+    if not ahead:
+        return ""
+    s = ahead[0]
+    said = "spoke of it" if s.threat_level in ("", "none") else "warned of it"
+    more = f" (and {plural(len(ahead) - 1, 'more')})" if len(ahead) > 1 else ""
+    return (
+        f"a DPRK statement on {s.date_local} (before the event{_level(s)}){more} {said} in advance"
+    )
+
+
 def _statement(r: ClaimResult) -> str:
     """The catalogue's DPRK statements about the event, as a closing clause ('' when unknown)."""
-    if r.dprk_statements:
-        s = r.dprk_statements[0]
-        level = f", threat level {s.threat_level}" if s.threat_level else ""
-        return (
-            f"; a DPRK statement in our catalogue ({s.date_local}{level}) responds to the event, "
-            "a stated link that timing cannot give"
+    after = [s for s in r.dprk_statements if not s.anticipates]
+    ahead = _ahead(r)
+    if after:
+        s = after[0]
+        said = (
+            f"a DPRK statement in our catalogue ({s.date_local}{_level(s)}) responds to the event"
         )
+        return f"; {said}{' and ' + ahead if ahead else ''}, a stated link that timing cannot give"
+    if ahead:
+        return f"; in our catalogue {ahead}, a stated link that timing cannot give"
     if r.statements_available:
         return "; no DPRK statement in our catalogue responds to it"
     return ""
+
+
+def _outside(r: ClaimResult) -> str:
+    """Launch days of the claim that CNS/NTI does not list, with kind and source, as a clause."""
+    if not r.launch_sources:
+        return ""
+    days = [f"{day} ({what})" for day, what in sorted(r.launch_sources.items())]
+    return f"; not in CNS/NTI: {listing(days)}"
 
 
 def _after(r: ClaimResult) -> str:
@@ -129,7 +158,7 @@ def _after(r: ClaimResult) -> str:
         if r.launch_days_before_30
         else ""
     )
-    return f"{head}: {judgement}{before}{_statement(r)}."
+    return f"{head}: {judgement}{before}{_outside(r)}{_statement(r)}."
 
 
 def _before(r: ClaimResult) -> str:
@@ -168,7 +197,7 @@ def _before(r: ClaimResult) -> str:
             "launches before it ran at about their usual rate, so the timing suggests neither a "
             "response to them nor anything the launch could answer"
         )
-    return f"{came}; {asked}: {judgement}{_statement(r)}."
+    return f"{came}; {asked}: {judgement}{_outside(r)}{_statement(r)}."
 
 
 def verdict(r: ClaimResult) -> str:

@@ -148,12 +148,45 @@ def csis_launches(provocations: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_kinds(kinds: Iterable[str]) -> tuple[str, ...]:
-    """The kinds asked for, validated and in vocabulary order (ValueError naming the allowed ones)."""
+    """The kinds asked for, validated and in vocabulary order (ValueError naming the allowed ones).
+
+    Ballistic is always among them: the CNS/NTI series is ballistic, and the other kinds add to it.
+    """
     asked = tuple(kinds)
     unknown = sorted(set(asked) - set(schemas.LAUNCH_KINDS))
     if unknown or not asked:
         raise ValueError(f"kinds must be some of {schemas.LAUNCH_KINDS}, not {list(asked)}")
+    if "ballistic" not in asked:
+        raise ValueError(
+            f"kinds must include ballistic (the CNS/NTI series; other kinds add to it), not {list(asked)}"
+        )
     return tuple(k for k in schemas.LAUNCH_KINDS if k in asked)
+
+
+def parse_kinds(text: str) -> tuple[str, ...]:
+    """The launch kinds of a `--kinds` value: 'ballistic,cruise' (with ballistic), or 'all'."""
+    words = [w.strip() for w in text.split(",")]
+    if words == ["all"]:
+        return tuple(schemas.LAUNCH_KINDS)
+    allowed = ", ".join(schemas.LAUNCH_KINDS)
+    bad = [w for w in words if w not in schemas.LAUNCH_KINDS]
+    if bad or len(set(words)) != len(words):
+        what = f"unknown kind {bad[0]!r}" if bad else "a kind named twice"
+        raise ValueError(
+            f"{what} in {text!r}: give a comma-separated list of {allowed} that includes "
+            "ballistic (e.g. ballistic,cruise), or all"
+        )
+    if "ballistic" not in words:
+        raise ValueError(
+            f"{text!r} leaves out ballistic: the series is the ballistic CNS/NTI launch days and "
+            "--kinds adds to them (e.g. ballistic,cruise), or all"
+        )
+    return _check_kinds(words)
+
+
+def kinds_option(kinds: Iterable[str]) -> str:
+    """The `--kinds` value that asks for these kinds ('ballistic,cruise')."""
+    return ",".join(_check_kinds(kinds))
 
 
 def superseded(cns_days: pd.DataFrame, supplement: pd.DataFrame) -> pd.DataFrame:
@@ -247,38 +280,51 @@ def merge_launch_days(
     return table
 
 
+def _day_source(day: pd.Timestamp, provocations: pd.DataFrame | None) -> tuple[str, str] | None:
+    """(kind, where in words) of a launch day in our supplement, else in CSIS; None if neither."""
+    from . import launches
+
+    ours = load_supplement()
+    ours = ours[ours["date_local"] == day]
+    if len(ours):
+        r = ours.iloc[0]
+        return r["kind"], f"our launch supplement ({r['source_kind']} source {r['source_url']})"
+    provocations = launches.load_provocations() if provocations is None else provocations
+    csis = csis_launches(provocations)
+    hit = csis[csis["date_local"] == day]
+    if not len(hit):
+        return None
+    r = hit.iloc[0]
+    first_url = r["resources"].split()[0] if r["resources"].strip() else "no link"
+    return r["kind"], f"CSIS only ({r['event']}, {first_url})"
+
+
 def describe_launch_day(
-    day: str | pd.Timestamp, provocations: pd.DataFrame | None = None
+    day: str | pd.Timestamp,
+    provocations: pd.DataFrame | None = None,
+    kinds: Iterable[str] = schemas.DEFAULT_KINDS,
 ) -> str | None:
     """One sentence on a launch day outside the CNS series (kind and source), or None if none is known.
 
-    For `claim` on a day CNS lacks: e.g. "2023-03-12: a cruise launch in CSIS (Strategic cruise
-    missile, https://...), outside the default ballistic series; add it with kinds=('ballistic',
-    'cruise', 'other')."
+    For `claim` on a day CNS lacks: e.g. "2023-03-12 (Pyongyang clock) has a cruise launch in CSIS
+    only (Strategic cruise missile, https://...), which the ballistic series does not count: rerun
+    with --kinds ballistic,cruise".
     """
-    from . import launches
-
+    kinds = _check_kinds(kinds)
     day = pd.Timestamp(day).normalize()
-    supplement = load_supplement()
-    ours = supplement[supplement["date_local"] == day]
-    if len(ours):
-        r = ours.iloc[0]
-        where = f"in our launch supplement ({r['source_kind']} source {r['source_url']})"
-        kind = r["kind"]
-    else:
-        provocations = launches.load_provocations() if provocations is None else provocations
-        csis = csis_launches(provocations)
-        hit = csis[csis["date_local"] == day]
-        if not len(hit):
-            return None
-        r = hit.iloc[0]
-        kind = r["kind"]
-        first_url = r["resources"].split()[0] if r["resources"].strip() else "no link"
-        where = f"in CSIS only ({r['event']}, {first_url})"
-    if kind == "ballistic" and len(ours):
-        scope = "part of the default ballistic series"
-    elif kind == "ballistic":
-        scope = "which CNS/NTI does not list (the ballistic series keeps CNS scope)"
-    else:
-        scope = f"outside the default ballistic series; add it with kinds=('ballistic', '{kind}')"
-    return f"{day:%Y-%m-%d}: a {kind} launch {where}, {scope}."
+    found = _day_source(day, provocations)
+    if found is None:
+        return None
+    kind, where = found
+    head = f"{day:%Y-%m-%d} (Pyongyang clock) has a {kind} launch in {where}"
+    if kind in kinds and where.startswith("our"):
+        return f"{head}, part of the launch series"
+    if kind == "ballistic":
+        return f"{head}, which CNS/NTI does not list (the ballistic series keeps CNS scope)"
+    if kind in kinds:
+        return f"{head}, counted with --kinds {kinds_option(kinds)}"
+    series = "ballistic series" if kinds == schemas.DEFAULT_KINDS else f"{'/'.join(kinds)} series"
+    return (
+        f"{head}, which the {series} does not count: rerun with "
+        f"--kinds {kinds_option((*kinds, kind))}"
+    )

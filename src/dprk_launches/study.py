@@ -16,6 +16,7 @@ import pandas as pd
 from . import config, event_files, events, schemas, windows
 from .analysis.headline import EXPECTED_FROM, fmt_interval
 from .claim import PRE_DAYS, headline_fields, launch_data, plural
+from .claiminput import ClaimError, check_kinds
 from .event_files import Snapshot
 
 __all__ = [
@@ -68,6 +69,7 @@ class StudyResult:
     direction: str | None
     n_events_merged: int = 0
     notes: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=lambda: list(schemas.DEFAULT_KINDS))
 
     @property
     def n_event_rows(self) -> int:
@@ -100,6 +102,7 @@ class StudyResult:
             "events_path": self.events_path,
             "summary": self.summary,
             "notes": self.notes,
+            "kinds": self.kinds,
         }
 
     @classmethod
@@ -199,6 +202,14 @@ def select(table: pd.DataFrame, user_ids: set[str], only_mine: bool) -> pd.DataF
     return table[mine | (table["category"].isin(shared) & ~mine)].reset_index(drop=True)
 
 
+def study_kinds(kinds: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Launch kinds validated for a study (a StudyError naming the allowed ones)."""
+    try:
+        return check_kinds(kinds)
+    except ClaimError as exc:
+        raise StudyError(str(exc)) from None
+
+
 def check_windows(window: tuple[int, int], pre_window: tuple[int, int]) -> None:
     """Windows as day offsets a <= b, within a year of the event."""
     for flag, (a, b) in (("--window", window), ("--pre-window", pre_window)):
@@ -218,12 +229,13 @@ def studied_events(
     only_mine: bool = False,
     base: Path | None = None,
     snapshot: Snapshot | None = None,
+    kinds: tuple[str, ...] = schemas.DEFAULT_KINDS,
 ) -> tuple[pd.DataFrame, int, set[str]]:
     """The events a study uses (column `mine` marks the user's), how many were selected, and the user's ids."""
     check_windows(window, pre_window)
     table, user_ids = load_user_events(path, base, snapshot)
     chosen = select(table, user_ids, only_mine)
-    _, daily = launch_data()
+    _, daily = launch_data(study_kinds(kinds))
     start, end = daily.index[0], daily.index[-1]
     span = (min(window[0], pre_window[0]), max(window[1], pre_window[1]))
     first_ok = start + pd.Timedelta(days=max(PRE_DAYS, -span[0]))
@@ -249,6 +261,7 @@ def run_study(
     seed: int = 0,
     n_draws: int = 10_000,
     snapshot: Snapshot | None = None,
+    kinds: tuple[str, ...] = schemas.DEFAULT_KINDS,
 ) -> tuple[StudyResult, pd.DataFrame]:
     """The event study of the user's events (the headline test), and the events it used.
 
@@ -257,8 +270,11 @@ def run_study(
     rows left out because their windows fall outside the launch data.
     """
     window, pre_window = tuple(int(v) for v in window), tuple(int(v) for v in pre_window)
-    usable, n_chosen, user_ids = studied_events(path, window, pre_window, only_mine, base, snapshot)
-    _, daily = launch_data()
+    kinds = study_kinds(kinds)
+    usable, n_chosen, user_ids = studied_events(
+        path, window, pre_window, only_mine, base, snapshot, kinds
+    )
+    _, daily = launch_data(kinds)
     days = np.unique(windows.event_positions(pd.DatetimeIndex(daily.index), usable))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -288,6 +304,7 @@ def run_study(
         method=test["method"],
         direction=test["direction"],
         notes=sorted({*usable.attrs.get("notes", []), *(str(w.message) for w in caught)}),
+        kinds=list(kinds),
     )
     return result, usable
 
