@@ -109,3 +109,30 @@ def test_a_statement_before_the_event_is_named_as_such(capsys) -> None:
     statement = claim.claim_from_json(result).dprk_statements[0]
     assert statement.anticipates is True
     assert "responds to the event" not in claimverdict._statement(claim.claim_from_json(result))
+
+
+def test_the_claim_notebook_takes_kinds_as_a_parameter() -> None:
+    from dprk_launches import analyst_cli, claimreport, config, reports
+
+    declared = reports.notebook_parameters(config.NOTEBOOKS_DIR / analyst_cli.CLAIM_NOTEBOOK)
+    assert declared["kinds"] == "ballistic"
+    params = claim.notebook_parameters(
+        "2023-03-10", "Asia/Seoul", None, "2023-03-12", None, None, ("ballistic", "cruise")
+    )
+    assert params["kinds"] == "ballistic,cruise" and set(params) <= set(declared)
+    result = claimreport.load_result(
+        {}, "2023-03-10", "Asia/Seoul", launch_date="2023-03-12", fast=True, kinds=params["kinds"]
+    )
+    assert result.kinds == ["ballistic", "cruise"] and result.launch_local_dates == ["2023-03-12"]
+    assert "2023-03-12" in set(claimreport.launches_around(result)["date_local"].astype(str))
+    with pytest.raises(claim.ClaimError, match="kinds: unknown kind 'drone'"):
+        claimreport.load_result({}, "2023-03-10", "Asia/Seoul", kinds="ballistic,drone")
+
+
+def test_the_report_says_which_statements_came_before_the_event() -> None:
+    from dprk_launches import claimreport
+
+    result = claim.check_claim("2023-03-13", "Asia/Seoul", launch_date="2023-03-14", n_draws=500)
+    text = claimreport.retaliation_text(result)
+    assert "2023-03-07: before the event, a warning in advance rather than a response" in text
+    assert bool(claimreport.statements_table(result)["anticipates"].any())

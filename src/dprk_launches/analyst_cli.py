@@ -119,6 +119,7 @@ def cmd_claim(args: argparse.Namespace) -> int:
             args.launch_date,
             args.within,
             args.title,
+            args.kinds,
         ) | {"precomputed": result.to_json()}
         title = f"Claim check: {result.title or 'the event of ' + result.event_date}"
         page = build_page(claim.report_name(result), CLAIM_NOTEBOOK, title, parameters, out_dir)

@@ -375,9 +375,11 @@ def notebook_parameters(
     launch_date: str | None,
     within: int | None,
     title: str | None,
+    kinds: tuple[str, ...] | list[str] = schemas.DEFAULT_KINDS,
 ) -> dict:
-    """Papermill parameters of the claim template notebook (03) for one claim (kinds ride in `precomputed`)."""
+    """Papermill parameters of the claim template notebook (03) for one claim."""
     return {
+        "kinds": ",".join(kinds),
         "event_date": event_date,
         "event_tz": event_tz,
         "event_time": event_time or "",

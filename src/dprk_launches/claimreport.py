@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import claim, claimverdict, event_table, events, plots, windows
+from . import claim, claimverdict, event_table, events, launch_supplement, plots, windows
 from .claim import PRE_DAYS, ClaimResult, fmt_chance, fmt_p, plural
 
 AROUND_DAYS = 60
@@ -22,10 +22,15 @@ def load_result(
     within: int = 0,
     title: str = "",
     fast: bool = False,
+    kinds: str = "ballistic",
 ) -> ClaimResult:
     """The CLI's own answer when handed one (numbers computed once), else the claim checked afresh."""
     if precomputed:
         return claim.claim_from_json(precomputed)
+    try:
+        chosen = launch_supplement.parse_kinds(kinds or "ballistic")
+    except ValueError as exc:
+        raise claim.ClaimError(f"kinds: {exc}") from None
     return claim.check_claim(
         event_date,
         event_tz,
@@ -34,6 +39,7 @@ def load_result(
         within=within or None,
         title=title or None,
         n_draws=2000 if fast else claim.N_DRAWS,
+        kinds=chosen,
     )
 
 
