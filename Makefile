@@ -7,18 +7,35 @@ JOBS ?=
 DASK ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup data lab reports test bench backtest bartlett calibration lint format clean
+.PHONY: help setup lock data lab reports test bench backtest bartlett calibration lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+LOCK := requirements.lock
+UV := $(shell command -v uv 2>/dev/null)
+
+# The pinned versions come from the lock (uv.lock, exported to requirements.lock for pip), so a new
+# pandas or statsmodels on the registry cannot change published numbers without a commit. uv when it
+# is on PATH, else pip (pip reads the machine's pip.conf: its find-links and extra indexes); the
+# package itself is installed editable, without deps (they are all in the lock).
+$(STAMP): pyproject.toml uv.lock $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+ifneq ($(UV),)
+	$(UV) pip install --quiet --python $(PY) -r $(LOCK)
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
+else
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+endif
 	@touch $(STAMP)
 
-setup: $(STAMP) ## create .venv and install the package with [dev] extras (once)
+setup: $(STAMP) ## create .venv and install the locked versions (uv if on PATH, else pip) and the package
+lock: ## re-resolve uv.lock to the newest versions pyproject.toml allows, re-export requirements.lock (needs uv)
+	@test -n "$(UV)" || { echo "make lock needs uv (pip install uv)" >&2; exit 1; }
+	$(UV) lock --upgrade
+	$(UV) export --format requirements-txt --frozen --extra dev --no-emit-project -o $(LOCK) --quiet
 
 data: $(STAMP) ## fetch + verify the sources (sha256), build data/processed/
 	$(PY) -m dprk_launches data
