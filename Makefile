@@ -7,7 +7,7 @@ JOBS ?=
 DASK ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lock data lab reports test bench backtest bartlett calibration lint format clean
+.PHONY: help setup lock data lab reports test bench backtest bartlett calibration real-placebo lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ backtest: data ## the launch forecaster scored out of sample, beside baselines (
 
 bartlett: data ## the LR's Bartlett factor from held-out null simulations (benchmarks/results/bartlett.json)
 	$(PY) benchmarks/bartlett.py
+
+real-placebo: data ## each page's headline test on placebo dates with the real launches (benchmarks/results/real_placebo.json)
+	$(PY) benchmarks/real_placebo.py
 
 calibration: data ## type-I error and power by simulation, one JSON object (DASK=tcp://host:port to use a cluster)
 	$(PY) benchmarks/calibration.py $(if $(DASK),--dask $(DASK))

@@ -1,4 +1,4 @@
-"""Regenerate the README's calibration and backtest tables from benchmarks/results/*.json."""
+"""Regenerate the README's calibration, backtest and real-record placebo tables from benchmarks/results/*.json."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from dprk_launches import config
 from dprk_launches.analysis import backtest as bt
 from dprk_launches.analysis import calibration_report as cr
+from dprk_launches.analysis import real_placebo as rp
 
 
 def main() -> None:
@@ -16,6 +17,7 @@ def main() -> None:
     for start, end, block in (
         (cr.START, cr.END, lambda: cr.readme_block(cr.load())),
         (bt.START, bt.END, lambda: bt.readme_block(bt.load())),
+        (rp.START, rp.END, lambda: rp.readme_block(rp.load())),
     ):
         pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
         if not pattern.search(text):

@@ -14,7 +14,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from . import event_table, inference, launches, plots, reportkit, verdicts, windows
-from .analysis import calibration_report
+from .analysis import calibration_report, real_placebo
 from .analysis.headline import HeadlineResult
 
 
@@ -99,6 +99,9 @@ def headline(page: EventPage) -> None:
         r.direction,
         verdict=page.verdict.record(),
     )
+    checked = real_placebo.sentence(real_placebo.load(), page.family.member(page.design) or "")
+    if checked:
+        display(Markdown(checked))
 
 
 def raster(page: EventPage) -> None:
