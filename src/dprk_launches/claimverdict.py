@@ -102,7 +102,7 @@ def _outside(r: ClaimResult) -> str:
     """Launch days of the claim that CNS/NTI does not list, with kind and source, as a clause."""
     if not r.launch_sources:
         return ""
-    days = [f"{day} ({what})" for day, what in sorted(r.launch_sources.items())]
+    days = [f"{day} ({what.rstrip('. ')})" for day, what in sorted(r.launch_sources.items())]
     return f"; not in CNS/NTI: {listing(days)}"
 
 
