@@ -182,3 +182,24 @@ def test_bad_input_is_one_line_and_exit_2(
         assert lines[0].startswith("error: ") and says in lines[0], (args, lines[0])
         assert "Traceback" not in err
         assert "dprk-study-" not in err, "temporary paths must not leak into messages"
+
+
+def test_placebo_sets_check_the_test_on_the_real_launches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "ev.csv", THREE)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(
+        ["study", "ev.csv", "--json", "--no-report", "--placebo-sets", "6"], capsys
+    )
+    assert code == 0, err
+    checked = json.loads(out)["real_placebo"]
+    assert checked["n_sets"] == 6 and 0 <= checked["type1_more"] <= checked["type1"] <= 1
+    result, _ = study.run_study(tmp_path / "ev.csv", n_draws=200, placebo_sets=6)
+    assert result.real_placebo == checked  # seeded: the same sets every time
+    assert "Real-record check: with the real launches and 6 sets" in study.sentence(result)
+    plain, _ = study.run_study(tmp_path / "ev.csv", n_draws=200)
+    assert plain.real_placebo is None and "Real-record" not in study.sentence(plain)
+    for bad in ("-1", "x", "10001"):
+        code, out, err = run(["study", "ev.csv", "--no-report", "--placebo-sets", bad], capsys)
+        assert code == 2 and "--placebo-sets" in err and len(err.strip().splitlines()) == 1

@@ -133,6 +133,17 @@ def cmd_claim(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(text: str) -> int:
+    """A whole number from 0 to 10,000 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if not 0 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"expected 0 to 10000, not {value}")
+    return value
+
+
 def cmd_study(args: argparse.Namespace) -> int:
     """Event study of the user's events; print the headline numbers (or JSON) and the report path."""
     from . import study
@@ -156,6 +167,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         args.only_mine,
         snapshot=snapshot,
         kinds=args.kinds,
+        placebo_sets=args.placebo_sets,
     )
     report = None
     if not args.no_report:
@@ -260,6 +272,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="study only your rows, not ours of the same category",
     )
     _kinds_option(st)
+    st.add_argument(
+        "--placebo-sets",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also run the test on N sets of placebo dates drawn within your events' years, "
+        "with the real launches (how often it calls chance significant; about 100 is enough)",
+    )
     st.add_argument("--json", action="store_true", help="print one JSON object")
     st.add_argument("--out", type=Path, help="folder for the HTML report (default reports/studies)")
     st.add_argument("--no-report", action="store_true", help="skip the HTML report (faster)")

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import config, event_files, events, schemas, windows
+from .analysis import real_placebo
 from .analysis.headline import EXPECTED_FROM, fmt_interval
 from .claim import PRE_DAYS, headline_fields, launch_data, plural
 from .claiminput import ClaimError, check_kinds
@@ -70,6 +71,7 @@ class StudyResult:
     n_events_merged: int = 0
     notes: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=lambda: list(schemas.DEFAULT_KINDS))
+    real_placebo: dict | None = None
 
     @property
     def n_event_rows(self) -> int:
@@ -103,6 +105,7 @@ class StudyResult:
             "summary": self.summary,
             "notes": self.notes,
             "kinds": self.kinds,
+            "real_placebo": self.real_placebo,
         }
 
     @classmethod
@@ -262,8 +265,12 @@ def run_study(
     n_draws: int = 10_000,
     snapshot: Snapshot | None = None,
     kinds: tuple[str, ...] = schemas.DEFAULT_KINDS,
+    placebo_sets: int = 0,
 ) -> tuple[StudyResult, pd.DataFrame]:
     """The event study of the user's events (the headline test), and the events it used.
+
+    With `placebo_sets` the same test also runs on that many sets of placebo dates drawn within the
+    events' years with the real launches (`analysis.real_placebo.check`).
 
     Events on one Pyongyang day are one event day to the test: `n_events` counts event days,
     `n_events_merged` the rows merged into a day another row already holds, `n_events_dropped` the
@@ -282,6 +289,13 @@ def run_study(
             test = headline_fields(daily, usable, window, pre_window, seed=seed, n_draws=n_draws)
         except ValueError as exc:
             raise StudyError(f"the study cannot run on these events and windows: {exc}") from None
+    checked = (
+        real_placebo.check(
+            daily, pd.DatetimeIndex(usable["start_local"]), window, pre_window, placebo_sets
+        )
+        if placebo_sets
+        else None
+    )
     result = StudyResult(
         events_path=str(path),
         n_events=test["n_events"],
@@ -305,6 +319,7 @@ def run_study(
         direction=test["direction"],
         notes=sorted({*usable.attrs.get("notes", []), *(str(w.message) for w in caught)}),
         kinds=list(kinds),
+        real_placebo=checked,
     )
     return result, usable
 
@@ -352,4 +367,5 @@ def sentence(r: StudyResult) -> str:
         f"{b:+d} against {r.expected:.1f} expected {EXPECTED_FROM}, rate ratio "
         f"{_fmt(r.rate_ratio)} ({fmt_interval(r.ci)}), p = {r.p_value:.3f} (headline test: "
         f"{r.method})."
+        + (f" {real_placebo.row_sentence(r.real_placebo)}." if r.real_placebo else "")
     )
