@@ -166,9 +166,12 @@ def test_the_default_series_keeps_cns_and_adds_only_later_supplement_days(mirror
     days = launches.load_launches()
     before = days[days["date_local"] <= cns["date_local"].max()].reset_index(drop=True)
     pd.testing.assert_frame_equal(before, cns.reset_index(drop=True))
-    assert set(days.attrs["added"]) == {
-        f"{d:%Y-%m-%d}" for d in launch_supplement.load_supplement()["date_local"]
-    }
+    # the default series is ballistic: only the supplement's ballistic rows add days to it
+    supplement = launch_supplement.load_supplement()
+    ballistic = supplement[supplement["kind"] == "ballistic"]
+    assert set(days.attrs["added"]) == {f"{d:%Y-%m-%d}" for d in ballistic["date_local"]}
+    wide = launches.load_launches(kinds=("ballistic", "cruise", "other"))
+    assert {f"{d:%Y-%m-%d}" for d in supplement["date_local"]} <= set(wide["launch_id"])
     assert launches.load_launches("cns").equals(launches.load_cns_launches("cns"))
 
 
