@@ -84,7 +84,7 @@ def test_a_stdout_without_utf8_gets_ascii_fallbacks(tmp_path: Path, encoding: st
     err = done.stderr.decode("utf-8", "replace")
     assert "Traceback" not in err and done.returncode == 0, err
     text = done.stdout.decode(encoding)
-    assert text.startswith("3 events (3 yours;") and "95% CI" in text, text
+    assert text.startswith("No finding -- 3 events (3 yours;") and "95% CI" in text, text
     assert "\u2013" not in text and re.search(r"CI \d+\.\d\d-\d+\.\d\d", text), text
 
 
@@ -195,7 +195,7 @@ def test_a_fifo_given_to_study_exits_2_in_a_child_process(tmp_path: Path) -> Non
 # ---- honest counts -----------------------------------------------------------------------------
 
 OPENING = re.compile(
-    r"^(?P<n_events>\d+) event days? from (?P<n_event_rows>\d+) events \((?P<n_mine>\d+) yours; "
+    r"^(?:No finding|Finding: (?:more|fewer) launch days) — (?P<n_events>\d+) event days? from (?P<n_event_rows>\d+) events \((?P<n_mine>\d+) yours; "
     r"(?P<n_events_merged>\d+) merged \(same day as another\)"
     r"(?:; (?P<n_events_dropped>\d+) left out \(windows outside the data\))?; categories [^)]+\): "
     r"(?P<observed>\d+) launch days? in days"
@@ -245,7 +245,7 @@ def test_observed_pre_is_the_headline_tests_count_over_event_days(tmp_path: Path
 def test_a_study_without_merges_keeps_its_plain_sentence(tmp_path: Path) -> None:
     result, _ = study.run_study(write_events(tmp_path / "ev.csv", SPREAD), n_draws=200)
     text = study.sentence(result)
-    assert text.startswith("3 events (3 yours; categories my_remarks): "), text
+    assert text.startswith("No finding — 3 events (3 yours; categories my_remarks): "), text
     assert "merged" not in text and "left out" not in text
     assert result.to_json()["n_events_merged"] == 0
 

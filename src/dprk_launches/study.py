@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import config, event_files, events, schemas, windows
+from .analysis import power as power_module
 from .analysis import real_placebo
 from .analysis.headline import EXPECTED_FROM, fmt_interval
 from .claim import PRE_DAYS, headline_fields, launch_data, plural
@@ -72,6 +73,8 @@ class StudyResult:
     notes: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=lambda: list(schemas.DEFAULT_KINDS))
     real_placebo: dict | None = None
+    verdict: str = ""
+    power_sentence: str = ""
 
     @property
     def n_event_rows(self) -> int:
@@ -106,6 +109,8 @@ class StudyResult:
             "notes": self.notes,
             "kinds": self.kinds,
             "real_placebo": self.real_placebo,
+            "verdict": self.verdict,
+            "power_sentence": self.power_sentence,
         }
 
     @classmethod
@@ -289,6 +294,7 @@ def run_study(
             test = headline_fields(daily, usable, window, pre_window, seed=seed, n_draws=n_draws)
         except ValueError as exc:
             raise StudyError(f"the study cannot run on these events and windows: {exc}") from None
+    verdict, power_words = _verdict_and_power(daily, usable, window, test, len(usable))
     checked = (
         real_placebo.check(
             daily, pd.DatetimeIndex(usable["start_local"]), window, pre_window, placebo_sets
@@ -320,8 +326,26 @@ def run_study(
         notes=sorted({*usable.attrs.get("notes", []), *(str(w.message) for w in caught)}),
         kinds=list(kinds),
         real_placebo=checked,
+        verdict=verdict,
+        power_sentence=power_words,
     )
     return result, usable
+
+
+def _verdict_and_power(
+    daily: pd.DataFrame, usable: pd.DataFrame, window: tuple[int, int], test: dict, n_rows: int
+) -> tuple[str, str]:
+    """The study's verdict in words (one test: nothing to adjust) and its power sentence."""
+    from . import verdicts  # the verdict rule and power words the event-study pages use
+
+    verdict = verdicts.single_verdict(test["p_value"], test["rate_ratio"]).label()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = power_module.power(daily, usable, window)
+    except ValueError:
+        return verdict, ""
+    return verdict, verdicts.power_sentence(test["n_events"], found, found, n_rows)
 
 
 def default_name(path: str | Path) -> str:
@@ -362,10 +386,12 @@ def counted(r: StudyResult) -> str:
 def sentence(r: StudyResult) -> str:
     """The study's headline in one sentence, with its unit and both tests."""
     a, b = r.window
+    opening = f"{r.verdict[0].upper()}{r.verdict[1:]} — " if r.verdict else ""
     return (
-        f"{counted(r)}: {plural(r.observed, 'launch day')} in days {a:+d} to "
+        f"{opening}{counted(r)}: {plural(r.observed, 'launch day')} in days {a:+d} to "
         f"{b:+d} against {r.expected:.1f} expected {EXPECTED_FROM}, rate ratio "
         f"{_fmt(r.rate_ratio)} ({fmt_interval(r.ci)}), p = {r.p_value:.3f} (headline test: "
         f"{r.method})."
+        + (f" {r.power_sentence}" if r.power_sentence else "")
         + (f" {real_placebo.row_sentence(r.real_placebo)}." if r.real_placebo else "")
     )

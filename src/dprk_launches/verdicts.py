@@ -307,7 +307,7 @@ def _events_words(n_events: int, n_rows: int | None) -> str:
     """'54 events', or '56 events on 54 distinct days' when rows share a day."""
     if n_rows is None or n_rows == n_events:
         return f"{n_events} events"
-    return f"{n_rows} events on {n_events} distinct days"
+    return f"{n_rows} events on {n_events} distinct day{'' if n_events == 1 else 's'}"
 
 
 def _share(value: float) -> str:
