@@ -41,7 +41,7 @@ data: $(STAMP) ## fetch + verify the sources (sha256), build data/processed/
 	$(PY) -m dprk_launches data
 
 lab: $(STAMP) ## open JupyterLab on notebooks/06_your_events.ipynb (study your own events)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks notebooks/06_your_events.ipynb
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/06_your_events.ipynb
 
 reports: data ## build reports/*.html and reports/index.html (JOBS=n to set parallelism)
 	$(PY) -m dprk_launches reports $(if $(JOBS),--jobs $(JOBS))
