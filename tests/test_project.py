@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -129,7 +130,10 @@ def test_make_lab_opens_the_your_events_notebook() -> None:
         text=True,
         check=True,
     ).stdout.splitlines()[-1]
-    assert line.endswith("jupyter lab --notebook-dir=notebooks notebooks/06_your_events.ipynb")
+    root = "--allow-root " if os.geteuid() == 0 else ""
+    assert line.endswith(
+        f"jupyter lab --notebook-dir=notebooks {root}notebooks/06_your_events.ipynb"
+    ), line
 
 
 def test_summary_json_counts_events_per_year_and_category(
