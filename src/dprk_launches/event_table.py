@@ -128,7 +128,8 @@ def counts_sentence(table: pd.DataFrame, what: str = "events") -> str:
     n, used = len(table), int(table["used"].sum())
     merged = int(table["status"].str.startswith(f"{USED}:").sum())
     dropped = table.loc[~table["used"], "status"].str.removeprefix("dropped: ")
-    text = f"**{n} {what} listed; {used} used**"
+    noun = what.removesuffix("s") if n == 1 else what
+    text = f"**{n} {noun} listed; {used} used**"
     if table.attrs.get("before_study"):
         text = (
             f"The catalogue has {table.attrs['before_study']} more before the study start "
