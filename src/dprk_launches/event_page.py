@@ -106,16 +106,30 @@ def headline(page: EventPage) -> None:
 
 def raster(page: EventPage) -> None:
     """Launch days around each used event, rows labelled by date, with a randomization band."""
-    rows = reportkit.raster_rows(page.audit)
-    used = page.chosen[page.chosen["event_id"].isin(rows.index)]
-    offsets = windows.event_offsets(launches.load_launches(), used, max_abs_days=60)
+    labelled_raster(
+        page.audit, page.chosen, page.daily, launches.load_launches(), n_draws=page.draws
+    )
+
+
+def labelled_raster(
+    audit: pd.DataFrame,
+    chosen: pd.DataFrame,
+    daily: pd.DataFrame,
+    launch_days: pd.DataFrame,
+    n_draws: int,
+) -> None:
+    """The raster of an events table's used events, one row per event labelled by its Pyongyang
+    date ('(same day)' when it shares one), with the placebo band; event pages and study pages."""
+    rows = reportkit.raster_rows(audit)
+    used = chosen[chosen["event_id"].isin(rows.index)]
+    offsets = windows.event_offsets(launch_days, used, max_abs_days=60)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        band = inference.placebo_band(page.daily, used, n_draws=page.draws)
+        band = inference.placebo_band(daily, used, n_draws=n_draws)
     plots.plot_peri_event(
         offsets,
         n_events=len(rows),
-        daily_rate=page.daily["launch_days"].mean(),
+        daily_rate=daily["launch_days"].mean(),
         band=band,
         rows=rows,
     )
