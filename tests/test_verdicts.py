@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dprk_launches import event_table, plots, verdicts
+from dprk_launches import event_table, plots, verdict_words, verdicts
 from dprk_launches.analysis.headline import usable_positions
 from dprk_launches.report_index import _index_html, verdict_of
 
@@ -129,7 +129,7 @@ def test_lead_sentence_says_raw_below_but_adjusted_not(daily: pd.DataFrame) -> N
         )
 
     verdict = verdicts.Verdict(0.037, 0.35, "Holm", "the 8 event-study categories", 8, 1.54)
-    first = verdicts.lead_sentence("DPRK official statements", Result(), verdict)
+    first = verdict_words.lead_sentence("DPRK official statements", Result(), verdict)
     assert first.count(". ") == 0 and first.endswith(").")  # one sentence
     assert "no finding — the raw p = 0.037 is below 0.05" in first
     assert "Holm-adjusted p across the 8 event-study categories is 0.35" in first

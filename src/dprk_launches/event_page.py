@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import Markdown, display
 
-from . import event_table, inference, launches, plots, reportkit, verdicts, windows
+from . import event_table, inference, launches, plots, reportkit, verdict_words, verdicts, windows
 from .analysis import calibration_report, real_placebo
 from .analysis.headline import HeadlineResult
 
@@ -61,7 +61,7 @@ def build(label: str, parameters: dict, fast: bool = False) -> EventPage:
     family = verdicts.run_family(n_draws)
     run = verdicts.page_run(family, design, n_draws)
     verdict = family.verdict(design, run.result)
-    power, power_adjusted = verdicts.power_pair(run, verdict.family_size)
+    power, power_adjusted = verdict_words.power_pair(run, verdict.family_size)
     audit = event_table.audit(run.listed, run.daily, design.window, design.pre_window)
     with warnings.catch_warnings():
         warnings.simplefilter(
@@ -85,8 +85,8 @@ def headline(page: EventPage) -> None:
     """The page's first words (question, adjusted verdict, power) and its record for the index."""
     r = page.result
     reportkit.headline(
-        verdicts.lead_sentence(page.label, r, page.verdict),
-        verdicts.power_sentence(
+        verdict_words.lead_sentence(page.label, r, page.verdict),
+        verdict_words.power_sentence(
             r.n_events, page.power, page.power_adjusted, int(page.audit["used"].sum())
         ),
     )
@@ -171,7 +171,7 @@ def window_grid(page: EventPage) -> None:
     grid = inference.window_grid(
         page.daily, page.chosen, starts, ends, fit=page.result.alt_fit, n_draws=page.draws
     )
-    display(Markdown(verdicts.grid_sentence(grid)))
+    display(Markdown(verdict_words.grid_sentence(grid)))
     plots.plot_sensitivity(grid)
 
 

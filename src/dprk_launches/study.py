@@ -336,7 +336,7 @@ def _verdict_and_power(
     daily: pd.DataFrame, usable: pd.DataFrame, window: tuple[int, int], test: dict, n_rows: int
 ) -> tuple[str, str]:
     """The study's verdict in words (one test: nothing to adjust) and its power sentence."""
-    from . import verdicts  # the verdict rule and power words the event-study pages use
+    from . import verdict_words, verdicts  # the verdict rule and power words of the pages
 
     verdict = verdicts.single_verdict(test["p_value"], test["rate_ratio"]).label()
     try:
@@ -345,7 +345,7 @@ def _verdict_and_power(
             found = power_module.power(daily, usable, window)
     except ValueError:
         return verdict, ""
-    return verdict, verdicts.power_sentence(test["n_events"], found, found, n_rows)
+    return verdict, verdict_words.power_sentence(test["n_events"], found, found, n_rows)
 
 
 def default_name(path: str | Path) -> str:
