@@ -19,7 +19,6 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse
-import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from emit import emit
 
 from dprk_launches import launches, series
 from dprk_launches.analysis import backtest, model
@@ -146,10 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         "reliability": {name: table[name] for name in [chosen, "rate_90d", alone, current]},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    text = json.dumps(result, indent=2, sort_keys=True)
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
+    emit(result, args.out)
     return 0
 
 

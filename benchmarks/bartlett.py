@@ -12,7 +12,6 @@ factor (a test checks they agree); `make calibration` then measures the correcte
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import calibration
 import numpy as np
+from emit import emit
 from tqdm import tqdm
 
 from dprk_launches.analysis import headline, worlds
@@ -110,10 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.n_sims < 1 or args.processes < 1:
         parser.error("--n-sims and --processes must be at least 1")
-    text = json.dumps(run(args.n_sims, args.processes, args.random_worlds), indent=2)
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
+    emit(run(args.n_sims, args.processes, args.random_worlds), args.out, sort_keys=False)
 
 
 if __name__ == "__main__":

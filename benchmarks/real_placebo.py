@@ -16,24 +16,31 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse
-import json
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
+from emit import emit
 from tqdm import tqdm
 
 from dprk_launches import verdicts
 from dprk_launches.analysis import real_placebo
 
 
+@cache
+def design_inputs(name: str) -> tuple[pd.DataFrame, pd.DatetimeIndex, verdicts.StudyDesign]:
+    """A design's daily calendar, event dates and design, read once per worker process."""
+    design = {d.name: d for d in verdicts.designs()}[name]
+    daily, _, chosen = verdicts.study_events(design)
+    return daily, pd.DatetimeIndex(chosen["start_local"]), design
+
+
 def one_set(task: tuple[str, int, int]) -> tuple[str, float, float]:
     """p-value and rate ratio of one design's headline test on one placebo set (in a worker)."""
     name, k, n_draws = task
-    design = {d.name: d for d in verdicts.designs()}[name]
-    daily, _, chosen = verdicts.study_events(design)
-    dates = pd.DatetimeIndex(chosen["start_local"])
+    daily, dates, design = design_inputs(name)
     p, rr = real_placebo.placebo_test(daily, dates, design.window, design.pre_window, k, n_draws)
     return name, p, rr
 
@@ -64,10 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         "n_draws": args.n_draws,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    text = json.dumps(result, indent=2, sort_keys=True)
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
+    emit(result, args.out)
     return 0
 
 

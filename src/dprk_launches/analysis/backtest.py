@@ -58,7 +58,6 @@ def rate_chances(
 
     The rate is (launch days + 0.5) / (days + 1), so a quiet spell gives a small chance, never zero.
     """
-    cum = np.concatenate([[0], np.cumsum(np.asarray(y) > 0)])
     if kind == "rate_90d":
         first = np.maximum(pos + 1 - LOOKBACK, 0)
     elif kind == "rate_year":
@@ -67,8 +66,7 @@ def rate_chances(
         )
     else:
         raise ValueError(f"unknown baseline {kind!r}; known: {sorted(BASELINES)}")
-    k, days = cum[pos + 1] - cum[first], pos + 1 - first
-    rate = (k + 0.5) / (days + 1)
+    rate = forecaster.smoothed_rate(y, first, pos)
     return np.column_stack([1 - (1 - rate) ** h for h in horizons])
 
 

@@ -28,16 +28,17 @@ POOL_DAYS = 90
 POOL_WEIGHT = 0.3
 
 
-def recent_rate(y: np.ndarray, pos: int | np.ndarray, days: int = POOL_DAYS) -> np.ndarray:
-    """Day intensity of the launch-day rate of the `days` days up to pos: -log(1 - (k + 0.5) / (n + 1)).
-
-    The half count keeps a quiet spell's rate above zero.
-    """
+def smoothed_rate(y: np.ndarray, first: np.ndarray, pos: int | np.ndarray) -> np.ndarray:
+    """Launch-day rate of days first..pos, (launch days + 0.5) / (days + 1): a quiet spell stays above zero."""
     cum = np.concatenate([[0], np.cumsum(np.asarray(y) > 0)])
-    pos = np.asarray(pos)
-    first = np.maximum(pos + 1 - days, 0)
-    rate = (cum[pos + 1] - cum[first] + 0.5) / (pos + 1 - first + 1)
-    return -np.log1p(-rate)
+    pos, first = np.asarray(pos), np.asarray(first)
+    return (cum[pos + 1] - cum[first] + 0.5) / (pos + 1 - first + 1)
+
+
+def recent_rate(y: np.ndarray, pos: int | np.ndarray, days: int = POOL_DAYS) -> np.ndarray:
+    """Day intensity of the smoothed launch-day rate of the `days` days up to pos: -log(1 - rate)."""
+    first = np.maximum(np.asarray(pos) + 1 - days, 0)
+    return -np.log1p(-smoothed_rate(y, first, pos))
 
 
 def pool(
