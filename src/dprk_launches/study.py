@@ -73,8 +73,14 @@ class StudyResult:
     notes: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=lambda: list(schemas.DEFAULT_KINDS))
     real_placebo: dict | None = None
-    verdict: str = ""
     power_sentence: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """The verdict in words on the study's own p (one test: nothing to adjust)."""
+        from .verdicts import single_verdict  # the verdict rule the event-study pages use
+
+        return single_verdict(self.p_value, self.rate_ratio).label()
 
     @property
     def n_event_rows(self) -> int:
@@ -294,7 +300,7 @@ def run_study(
             test = headline_fields(daily, usable, window, pre_window, seed=seed, n_draws=n_draws)
         except ValueError as exc:
             raise StudyError(f"the study cannot run on these events and windows: {exc}") from None
-    verdict, power_words = _verdict_and_power(daily, usable, window, test, len(usable))
+    power_words = _power_sentence(daily, usable, window, test["n_events"], len(usable))
     checked = (
         real_placebo.check(
             daily, pd.DatetimeIndex(usable["start_local"]), window, pre_window, placebo_sets
@@ -326,26 +332,24 @@ def run_study(
         notes=sorted({*usable.attrs.get("notes", []), *(str(w.message) for w in caught)}),
         kinds=list(kinds),
         real_placebo=checked,
-        verdict=verdict,
         power_sentence=power_words,
     )
     return result, usable
 
 
-def _verdict_and_power(
-    daily: pd.DataFrame, usable: pd.DataFrame, window: tuple[int, int], test: dict, n_rows: int
-) -> tuple[str, str]:
-    """The study's verdict in words (one test: nothing to adjust) and its power sentence."""
-    from . import verdict_words, verdicts  # the verdict rule and power words of the pages
+def _power_sentence(
+    daily: pd.DataFrame, usable: pd.DataFrame, window: tuple[int, int], n_events: int, n_rows: int
+) -> str:
+    """The study's power sentence, in the words the event-study pages use ('' if it cannot run)."""
+    from . import verdict_words
 
-    verdict = verdicts.single_verdict(test["p_value"], test["rate_ratio"]).label()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             found = power_module.power(daily, usable, window)
     except ValueError:
-        return verdict, ""
-    return verdict, verdict_words.power_sentence(test["n_events"], found, found, n_rows)
+        return ""
+    return verdict_words.power_sentence(n_events, found, found, n_rows)
 
 
 def default_name(path: str | Path) -> str:
