@@ -1,10 +1,10 @@
 """`make backtest`: the launch forecaster scored out of sample on the real record, beside baselines.
 
 Every candidate background (`CANDIDATES`, the model's flexibility: era levels or none, trend block,
-random-walk step, harmonics, trigger delay) is fitted at each of ~520 rolling origins from 2014 to the
+random-walk step, a second calendar-year walk, harmonics, trigger delay) is fitted at each of ~520 rolling origins from 2014 to the
 last data day less 30 days, seeing only the launch days up to the origin, and asked for the chance of a
 launch day within 1, 7 and 30 days. The model in `model.FORECAST` must be the background with the best
-mean Brier skill over the three horizons; on it, pools with the recent launch-day rate (`POOLS`: weights
+mean Brier skill over the three horizons; on the best background, pools with the recent launch-day rate (`POOLS`: weights
 and look-backs, `forecaster.pool`) are scored from the same fits, and the forecaster
 (`backtest.FORECASTER`, the model with `forecaster.POOL_WEIGHT` and `POOL_DAYS`) must be the best of
 all by that measure (the JSON says whether both hold). Prints one JSON object and writes it to
@@ -40,6 +40,10 @@ CANDIDATES: tuple[model.Spec, ...] = (
     model.Spec(eras=False, block_months=3, step_sd=0.5),
     model.Spec(eras=False, block_months=1, step_sd=0.1),
     model.Spec(eras=False, block_months=1, step_sd=0.25),
+    model.Spec(eras=False, block_months=1, step_sd=0.25, year_sd=0.3),
+    model.Spec(eras=False, block_months=1, step_sd=0.25, year_sd=0.6),
+    model.Spec(eras=False, block_months=1, step_sd=0.25, year_sd=1.0),
+    model.Spec(eras=False, block_months=1, step_sd=0.15, year_sd=0.6),
     model.Spec(eras=False, block_months=3, step_sd=0.5, kappa_max=0.9),
     model.Spec(eras=False, block_months=3, step_sd=0.5, n_harmonics=4, season_sd=0.5),
     model.Spec(eras=False, block_months=3, step_sd=0.5, n_harmonics=0),
@@ -90,23 +94,22 @@ def main(argv: list[str] | None = None) -> int:
             f"{h}d": backtest.evaluate(p[:, i], obs[h], forecasts["rate_90d"][:, i])
             for i, h in enumerate(backtest.HORIZONS)
         }
-    for w, days in POOLS:
-        name = backtest.pool_label(model.FORECAST, w, days)
-        forecasts[name] = backtest.pooled(forecasts[model.FORECAST.label], y, pos, w, days)
-    table = {}
-    for name, p in forecasts.items():
-        table[name] = {
-            f"{h}d": backtest.evaluate(p[:, i], obs[h], forecasts["rate_90d"][:, i])
-            for i, h in enumerate(backtest.HORIZONS)
-        }
 
     def mean_skill(name: str) -> float:
         """Brier skill averaged over the horizons (claims ask about 1 to 30 days)."""
         return float(np.mean([table[name][f"{h}d"]["skill"] for h in backtest.HORIZONS]))
 
     labels = [spec.label for spec in CANDIDATES]
-    pools = [backtest.pool_label(model.FORECAST, w, days) for w, days in POOLS]
     best_model = max(labels, key=mean_skill)
+    best_spec = next(spec for spec in CANDIDATES if spec.label == best_model)
+    pools = [backtest.pool_label(best_spec, w, days) for w, days in POOLS]
+    for spec in dict.fromkeys((best_spec, model.FORECAST)):  # the named model's pools, if it lost
+        for w, days in POOLS:
+            p = backtest.pooled(forecasts[spec.label], y, pos, w, days)
+            table[backtest.pool_label(spec, w, days)] = {
+                f"{h}d": backtest.evaluate(p[:, i], obs[h], forecasts["rate_90d"][:, i])
+                for i, h in enumerate(backtest.HORIZONS)
+            }
     best = max(labels + pools, key=mean_skill)
     chosen, alone, current = backtest.FORECASTER, model.FORECAST.label, model.YEARLY.label
     result = {

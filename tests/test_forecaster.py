@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from dprk_launches import config
 from dprk_launches.analysis import backtest, forecaster, model
+from dprk_launches.analysis.spec import block_codes
 
 CALENDAR = pd.date_range("2010-01-01", periods=6 * 365, freq="D")
 
@@ -24,7 +25,7 @@ def _known_fit(level: np.ndarray) -> model.IntensityFit:
         np.zeros(len(CALENDAR))
     )
     x = model.start_values(np.zeros(len(CALENDAR)), design)
-    e, q, s = model._sizes(design)
+    e, q, s = model.sizes(design)
     x[:e] = 0.0
     x[e : e + q] = level[:q]
     x[e + q : e + q + s] = 0.0
@@ -35,7 +36,7 @@ def _known_fit(level: np.ndarray) -> model.IntensityFit:
 
 def _months() -> int:
     """Number of months in the test calendar."""
-    return int(model.block_codes(CALENDAR, 1).max()) + 1
+    return int(block_codes(CALENDAR, 1).max()) + 1
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def _daily(effect: float, seed: int) -> pd.DataFrame:
         CALENDAR, union_window_mask(len(CALENDAR), pos, 1, 30).astype(float)
     )
     x = model.start_values(np.zeros(len(CALENDAR)), design)
-    e, q, s = model._sizes(design)
+    e, q, s = model.sizes(design)
     x[:e] = np.log(0.015)
     x[e : e + q] = 0.4 * np.sin(np.arange(q))
     x[e + q] = 0.4

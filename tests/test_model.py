@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
-from dprk_launches.analysis import model, modeltest
+from dprk_launches.analysis import likelihood, model, modeltest
 from dprk_launches.windows import union_window_mask
 
 CALENDAR = pd.date_range("2008-01-01", "2023-12-31", freq="D", name="date_local")
@@ -24,7 +24,7 @@ def _truth(effect_window: np.ndarray) -> model.IntensityFit:
     """A known model: a trend that doubles over the calendar, a season, self-excitation."""
     design = model.Design.build(CALENDAR, effect_window).with_launches(np.zeros(len(CALENDAR)))
     x = model.start_values(np.zeros(len(CALENDAR)), design)
-    e, q, s = model._sizes(design)
+    e, q, s = model.sizes(design)
     x[:e] = np.log(0.012)
     x[e : e + q] = np.linspace(-0.5, 0.5, q)
     x[e + q] = 0.5
@@ -52,7 +52,7 @@ def _random_point(
     y = (np.random.default_rng(seed).random(n_days) < 0.05).astype(float)
     design = model.Design.build(days, (np.arange(n_days) % 60 < 15).astype(float)).with_launches(y)
     x = model.start_values(y, design)
-    e, q, s = model._sizes(design)
+    e, q, s = model.sizes(design)
     x[e : e + q] = trend(np.arange(q))
     x[e + q : e + q + s] = covariates(np.arange(s))
     x[e + q + s], x[e + q + s + 1], x[-1] = tail
@@ -86,7 +86,7 @@ def test_gradient_matches_finite_differences(
 
 def _reference_loglik(x: np.ndarray, y: np.ndarray, design: model.Design) -> float:
     """Plain numpy log-likelihood, written from the model's formula, day arrays at a time."""
-    mu, r, cov, alpha, kappa, beta = model._unpack(x, design)
+    mu, r, cov, alpha, kappa, beta = model.unpack(x, design)
     h = design.spec.n_harmonics
     g = np.zeros(len(y))
     for t in range(1, len(y)):
@@ -107,12 +107,12 @@ def test_compiled_likelihood_matches_numpy_reference(
     y, design, x = _random_point(
         2000, 1, lambda k: 0.4 * np.cos(k), lambda k: 0.2 * np.sin(k), (alpha, kappa, beta)
     )
-    e, q, s = model._sizes(design)
+    e, q, s = model.sizes(design)
     value, _ = model.objective(x, y, design)
     gamma = x[e + q + design.n_season : e + q + s]
     penalty = (
-        model._penalty(x[e : e + q], design.spec.step_sd)[0]
-        + 0.5 * (gamma @ gamma) / model.RECENCY_SD**2
+        likelihood.walk_penalty(x[e : e + q], design.spec.step_sd)[0]
+        + 0.5 * (gamma @ gamma) / likelihood.RECENCY_SD**2
     )
     assert value == pytest.approx(penalty - _reference_loglik(x, y, design), rel=1e-10)
 
@@ -169,7 +169,7 @@ def test_prob_launch_within_matches_monte_carlo() -> None:
     days = CALENDAR[:800]
     design = model.Design.build(days, None).with_launches(np.zeros(len(days)))
     x = model.start_values(np.zeros(len(days)), design)
-    e, q, s = model._sizes(design)
+    e, q, s = model.sizes(design)
     x[:e] = np.log(0.03)
     x[e + q + design.n_season] = 0.8  # recency class 1-3 days: launches come in bursts
     x[e + q + s], x[e + q + s + 1] = 0.5, 0.8
@@ -195,13 +195,13 @@ def test_extend_carries_the_fit_forward_unchanged(simulated) -> None:
     y = model.launch_days(daily)
     cut = 3000
     head = model.Design.build(CALENDAR[:cut])
-    mu, r, cov, alpha, kappa, _ = model._unpack(truth.x, truth.design)
-    e, q, _ = model._sizes(head)
+    mu, r, cov, alpha, kappa, _ = model.unpack(truth.x, truth.design)
+    e, q, _ = model.sizes(head)
     x = np.concatenate([mu[:e], r[:q], cov, [alpha, kappa, 0.0]])
     fitted = model.IntensityFit(x, head, 0.0, cut, int(y[:cut].sum()))
     longer = model.extend(fitted, CALENDAR)
     np.testing.assert_allclose(longer.intensity(y)[:cut], fitted.intensity(y[:cut]))
-    later_mu, later_r = model._unpack(longer.x, longer.design)[:2]
+    later_mu, later_r = model.unpack(longer.x, longer.design)[:2]
     assert np.all(later_r[q - 1 :] == r[q - 1])
     assert np.all(later_mu[e - 1 :] == mu[e - 1])
     with pytest.raises(ValueError, match="first day"):

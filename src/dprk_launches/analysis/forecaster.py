@@ -69,8 +69,8 @@ def grow(x: np.ndarray, old: model.Design, new: model.Design) -> np.ndarray:
 
     Eras and trend blocks that the longer calendar adds take the last fitted level.
     """
-    e, q, s = model._sizes(old)
-    e2, q2, s2 = model._sizes(new)
+    e, q, s = model.sizes(old)
+    e2, q2, s2 = model.sizes(new)
     if s != s2:
         raise ValueError("the two designs must have the same seasonal and recency terms")
     mu, r, rest = x[:e], x[e : e + q], x[e + q :]

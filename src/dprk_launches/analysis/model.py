@@ -26,7 +26,7 @@ intensity ratio on window days; its test and interval are in `analysis.modeltest
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -34,17 +34,20 @@ from scipy import optimize
 
 from .. import kernels
 from ..hawkes import excitation
-from ..series import era_of
-from .history import ACTIVITY_WINDOWS, N_ACTIVITY, N_RECENCY, RECENCY_EDGES, recency_of
+from .design import Design as Design
+from .design import n_params as n_params
+from .design import sizes, unpack
+from .history import ACTIVITY_WINDOWS, N_RECENCY, RECENCY_EDGES, recency_of
 from .history import activity_counts as activity_counts
 from .history import days_since_last as days_since_last
 from .history import recency_codes as recency_codes
-from .spec import FORECAST, Spec, block_codes
+from .likelihood import background, join, multiplier, objective, two_walk_objective
+from .spec import FORECAST as FORECAST
 from .spec import YEARLY as YEARLY  # re-exported: the model's public face names both specs
+from .spec import Spec as Spec
 from .spec import harmonic_table as harmonic_table
+from .spec import year_map
 
-RECENCY_SD = 1.0
-TREND_LEVEL_SD = 2.0
 LOG_MU_BOUNDS = (np.log(1e-6), np.log(2.0))
 ALPHA_MAX = 0.95
 KAPPA_BOUNDS = (0.05, 0.99)
@@ -53,162 +56,11 @@ LONG_KERNEL_START = (0.5, 0.95)
 FTOL, GTOL, MAXCOR = 1e-8, 1e-5, 30
 
 
-@dataclass(frozen=True)
-class Design:
-    """Day-level covariates: era and trend-block codes, day of year, event window, recency classes."""
-
-    era_codes: np.ndarray
-    era_names: tuple[str, ...]
-    block_codes: np.ndarray
-    day_of_year: np.ndarray
-    window: np.ndarray
-    spec: Spec = FORECAST
-    recency: np.ndarray | None = None
-    counts: np.ndarray | None = None
-
-    @property
-    def harmonic_table(self) -> np.ndarray:
-        """Seasonal harmonics by day of year for this design's spec."""
-        return harmonic_table(self.spec.n_harmonics)
-
-    @property
-    def harmonics(self) -> np.ndarray:
-        """Seasonal harmonics per day, shape (2 * n_harmonics, days)."""
-        return self.harmonic_table[:, self.day_of_year]
-
-    @property
-    def n_season(self) -> int:
-        """Number of seasonal coefficients (a cosine and a sine per harmonic)."""
-        return 2 * self.spec.n_harmonics
-
-    @property
-    def activity(self) -> np.ndarray:
-        """log(1 + launch days in the 30 and 90 days before each day), shape (2, days)."""
-        return np.log1p(self.counts)
-
-    @property
-    def n_eras(self) -> int:
-        """Number of era levels."""
-        return len(self.era_names)
-
-    @property
-    def n_blocks(self) -> int:
-        """Number of trend blocks (months, quarters or years, by the spec)."""
-        return int(self.block_codes.max()) + 1
-
-    def with_launches(self, y: np.ndarray) -> Design:
-        """The same design with the recency classes of a launch-day series attached."""
-        return replace(self, recency=recency_codes(y), counts=activity_counts(y))
-
-    @classmethod
-    def build(
-        cls, index: pd.DatetimeIndex, window: np.ndarray | None = None, spec: Spec = FORECAST
-    ) -> Design:
-        """Design for a daily calendar; `window` is the 0/1 event-window indicator (None: no event term)."""
-        index = pd.DatetimeIndex(index)
-        if spec.eras:
-            labels = era_of(index)
-            codes = labels.codes.astype(np.int64)
-            present = np.unique(codes)
-            remap = np.full(len(labels.categories), -1, dtype=np.int64)
-            remap[present] = np.arange(len(present))
-            names = tuple(str(labels.categories[c]) for c in present)
-            eras = remap[codes]
-        else:
-            eras, names = np.zeros(len(index), dtype=np.int64), ("all",)
-        doy = index.day_of_year.to_numpy().astype(np.int64)
-        w = np.zeros(len(index)) if window is None else np.asarray(window, dtype=float)
-        return cls(eras, names, block_codes(index, spec.block_months), doy, w, spec)
-
-
-def _sizes(design: Design) -> tuple[int, int, int]:
-    """Lengths of the era, trend and covariate (season, then recency) blocks of the parameter vector."""
-    return design.n_eras, design.n_blocks, design.n_season + N_RECENCY + N_ACTIVITY
-
-
-def n_params(design: Design) -> int:
-    """Length of the parameter vector for a design."""
-    return sum(_sizes(design)) + 3
-
-
-def _unpack(x: np.ndarray, design: Design) -> tuple[np.ndarray, ...]:
-    """Split x into (mu, r, season, alpha, kappa, beta)."""
-    e, q, s = _sizes(design)
-    return x[:e], x[e : e + q], x[e + q : e + q + s], x[e + q + s], x[e + q + s + 1], x[-1]
-
-
-def _penalty(r: np.ndarray, step_sd: float) -> tuple[float, np.ndarray]:
-    """Random-walk penalty (first differences, sd step_sd) on the trend levels and its gradient."""
-    d = np.diff(r)
-    value = 0.5 * (d @ d) / step_sd**2 + 0.5 * (r @ r) / TREND_LEVEL_SD**2
-    grad = r / TREND_LEVEL_SD**2
-    grad[1:] += d / step_sd**2
-    grad[:-1] -= d / step_sd**2
-    return float(value), grad
-
-
-def background(x: np.ndarray, design: Design) -> np.ndarray:
-    """Background intensity b_t per day."""
-    mu, r, cov, *_ = _unpack(x, design)
-    season = cov[: design.n_season]
-    return np.exp(mu[design.era_codes] + r[design.block_codes] + season @ design.harmonics)
-
-
-def multiplier(x: np.ndarray, design: Design) -> np.ndarray:
-    """exp(beta * w_t + gamma[k_t]) per day (needs the design's recency classes)."""
-    cov = _unpack(x, design)[2]
-    h = design.n_season
-    gamma = np.concatenate([cov[h : h + N_RECENCY], [0.0]])
-    slopes = cov[h + N_RECENCY :]
-    return np.exp(x[-1] * design.window + gamma[design.recency] + slopes @ design.activity)
-
-
-def objective(x: np.ndarray, y: np.ndarray, design: Design) -> tuple[float, np.ndarray]:
-    """Penalised negative log-likelihood and its analytic gradient (one compiled pass over the days)."""
-    mu, r, cov, alpha, kappa, beta = _unpack(x, design)
-    season, gamma = cov[: design.n_season], cov[design.n_season :]
-    ll, d_mu, d_r, d_season, d_gamma, d_slopes, d_last = kernels.loglik_and_grad(
-        y,
-        design.era_codes,
-        design.block_codes,
-        design.day_of_year,
-        design.window,
-        design.recency,
-        design.counts,
-        design.harmonic_table,
-        mu,
-        r,
-        season,
-        np.concatenate([gamma[:N_RECENCY], [0.0]]),
-        gamma[N_RECENCY:],
-        float(alpha),
-        float(kappa),
-        float(beta),
-    )
-    pen, dpen = _penalty(r, design.spec.step_sd)
-    pen += 0.5 * (gamma @ gamma) / RECENCY_SD**2  # recency classes, then the activity slopes
-    season_sd = design.spec.season_sd
-    if season_sd is not None:
-        pen += 0.5 * (season @ season) / season_sd**2
-        d_season = d_season - season / season_sd**2
-    grad = np.concatenate(
-        [
-            d_mu,
-            d_r - dpen,
-            d_season,
-            d_gamma[:N_RECENCY] - gamma[:N_RECENCY] / RECENCY_SD**2,
-            d_slopes - gamma[N_RECENCY:] / RECENCY_SD**2,
-            d_last,
-        ]
-    )
-    return -float(ll) + pen, -grad
-
-
 def _bounds(
     design: Design, beta: float | None, alpha: float | None = None
 ) -> list[tuple[float, float]]:
     """Box bounds; beta (e.g. 0 for the null) and alpha (for its profile) pinned when given."""
-    e, q, s = _sizes(design)
+    e, q, s = sizes(design)
     b = (beta, beta) if beta is not None else BETA_BOUNDS
     a = (alpha, alpha) if alpha is not None else (0.0, ALPHA_MAX)
     kappa = (KAPPA_BOUNDS[0], min(KAPPA_BOUNDS[1], design.spec.kappa_max))
@@ -217,7 +69,7 @@ def _bounds(
 
 def start_values(y: np.ndarray, design: Design) -> np.ndarray:
     """Starting point: half of each era's launch rate as background, moderate excitation, no effect."""
-    e, q, s = _sizes(design)
+    e, q, s = sizes(design)
     days = np.bincount(design.era_codes, minlength=e)
     hits = np.bincount(design.era_codes, weights=y, minlength=e)
     rate = np.clip(0.5 * (hits + 0.5) / np.maximum(days, 1), 1e-5, 1.0)
@@ -227,18 +79,40 @@ def start_values(y: np.ndarray, design: Design) -> np.ndarray:
 def _minimise(
     y: np.ndarray, design: Design, x0: np.ndarray, beta: float | None, alpha: float | None = None
 ) -> optimize.OptimizeResult:
-    """L-BFGS-B on the penalised objective (beta and alpha fixed when given)."""
+    """L-BFGS-B on the penalised objective (beta and alpha fixed when given).
+
+    With a calendar-year walk the search runs over the two walks separately (`likelihood.two_walk_objective`)
+    and the result is mapped back to monthly levels, with `fun` the objective there.
+    """
     bounds = _bounds(design, beta, alpha)
     x0 = np.clip(x0, *np.array(bounds).T)
-    return optimize.minimize(
-        objective,
-        x0,
-        args=(y, design),
+    options = {"maxiter": 2000, "ftol": FTOL, "gtol": GTOL, "maxcor": MAXCOR}
+    if design.spec.year_sd is None:
+        return optimize.minimize(
+            objective,
+            x0,
+            args=(y, design),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options=options,
+        )
+    e, q, _ = sizes(design)
+    to_year = year_map(design.n_blocks, design.first_month)
+    z0 = np.concatenate([x0[: e + q], np.zeros(to_year.shape[1]), x0[e + q :]])
+    z_bounds = bounds[: e + q] + [(-8.0, 8.0)] * to_year.shape[1] + bounds[e + q :]
+    result = optimize.minimize(
+        two_walk_objective,
+        z0,
+        args=(y, design, to_year),
         jac=True,
         method="L-BFGS-B",
-        bounds=bounds,
-        options={"maxiter": 2000, "ftol": FTOL, "gtol": GTOL, "maxcor": MAXCOR},
+        bounds=z_bounds,
+        options=options,
     )
+    result.x = join(result.x, to_year, design)
+    result.fun = float(objective(result.x, y, design)[0])
+    return result
 
 
 @dataclass(frozen=True)
@@ -254,12 +128,12 @@ class IntensityFit:
     @property
     def alpha(self) -> float:
         """Branching ratio: launch days triggered per launch day."""
-        return float(_unpack(self.x, self.design)[3])
+        return float(unpack(self.x, self.design)[3])
 
     @property
     def kappa(self) -> float:
         """Daily decay of the excitation."""
-        return float(_unpack(self.x, self.design)[4])
+        return float(unpack(self.x, self.design)[4])
 
     @property
     def beta(self) -> float:
@@ -315,13 +189,13 @@ class IntensityFit:
     def recency_multipliers(self) -> np.ndarray:
         """exp(gamma) per recency class, the reference class last (1.0)."""
         h = self.design.n_season
-        gamma = _unpack(self.x, self.design)[2][h : h + N_RECENCY]
+        gamma = unpack(self.x, self.design)[2][h : h + N_RECENCY]
         return np.exp(np.concatenate([gamma, [0.0]]))
 
     @property
     def activity_slopes(self) -> np.ndarray:
         """Change in log intensity per unit of log(1 + launch days in the previous 30 / 90 days)."""
-        return _unpack(self.x, self.design)[2][self.design.n_season + N_RECENCY :]
+        return unpack(self.x, self.design)[2][self.design.n_season + N_RECENCY :]
 
     def activity_multiplier(self, recent: np.ndarray) -> np.ndarray:
         """exp(slopes . log(1 + counts)) for launch-day counts in the 30 / 90 days before, shape (2, ...)."""
@@ -349,7 +223,7 @@ def fit(
         start[-1] = beta
     # The likelihood has two basins: a short trigger delay with the post-launch hazard carried by the
     # recency terms, and a long one carried by the kernel. Start in both and keep the better optimum.
-    e, q, s = _sizes(design)
+    e, q, s = sizes(design)
     long_kernel = start.copy()
     long_kernel[e + q + design.n_season : e + q + s] = 0.0
     long_kernel[e + q + s : e + q + s + 2] = LONG_KERNEL_START
@@ -372,7 +246,7 @@ def extend(fit_: IntensityFit, index: pd.DatetimeIndex) -> IntensityFit:
     that starts after the fitted calendar keeps the last fitted era's level; everything else is the fit's.
     """
     design = Design.build(pd.DatetimeIndex(index), spec=fit_.design.spec)
-    mu, r, cov, alpha, kappa, beta = _unpack(fit_.x, fit_.design)
+    mu, r, cov, alpha, kappa, beta = unpack(fit_.x, fit_.design)
     n = fit_.n_days
     if len(index) < n or not np.array_equal(design.day_of_year[:n], fit_.design.day_of_year):
         raise ValueError("the calendar must start on the fitted calendar's first day and be longer")

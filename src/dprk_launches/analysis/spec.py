@@ -13,7 +13,12 @@ OMEGA = 2 * np.pi / 365.25
 
 @dataclass(frozen=True)
 class Spec:
-    """How flexible the background is: era levels or one level, trend block and step, season."""
+    """How flexible the background is: era levels or one level, trend block and step, season.
+
+    `year_sd` (monthly blocks only) adds a second random walk, one level per calendar year, to the
+    monthly one: the month's level is the sum, so the background follows a year-to-year swing at once
+    and month-scale tempo within it (`trend_precision`).
+    """
 
     eras: bool
     block_months: int
@@ -21,6 +26,12 @@ class Spec:
     n_harmonics: int = 2
     season_sd: float | None = None
     kappa_max: float = 0.99
+    year_sd: float | None = None
+
+    def __post_init__(self) -> None:
+        """A calendar-year walk sums monthly levels into years, so it needs monthly blocks."""
+        if self.year_sd is not None and self.block_months != 1:
+            raise ValueError("year_sd needs monthly trend blocks (block_months=1)")
 
     @property
     def label(self) -> str:
@@ -29,6 +40,8 @@ class Spec:
             self.block_months, f"{self.block_months}-month"
         )
         eras = " + eras" if self.eras else ""
+        if self.year_sd is not None:
+            eras += f" + year RW sd {self.year_sd:g}"
         ridge = f" (ridge {self.season_sd:g})" if self.season_sd is not None else ""
         delay = (
             f", trigger delay <= {1 / (1 - self.kappa_max):.0f} d" if self.kappa_max < 0.99 else ""
@@ -43,7 +56,7 @@ YEARLY = Spec(eras=True, block_months=12, step_sd=0.6, n_harmonics=2)
 # out-of-sample skill on the real record (`make backtest`, benchmarks/results/backtest.json,
 # "candidates"); the README's backtest table says why. Calibrated by `make calibration`, its
 # Bartlett factor by `make bartlett`.
-FORECAST = Spec(eras=False, block_months=1, step_sd=0.25, n_harmonics=2)
+FORECAST = Spec(eras=False, block_months=1, step_sd=0.25, n_harmonics=2, year_sd=0.6)
 
 
 @cache
@@ -59,3 +72,35 @@ def block_codes(index: pd.DatetimeIndex, block_months: int) -> np.ndarray:
     months = index.year.to_numpy().astype(np.int64) * 12 + index.month.to_numpy() - 1
     blocks = months // block_months
     return blocks - blocks[0]
+
+
+@cache
+def trend_precision(
+    n_blocks: int, first_month: int, step_sd: float, year_sd: float, level_sd: float
+) -> np.ndarray:
+    """Prior precision of monthly levels that are a monthly plus a calendar-year random walk.
+
+    Each walk has first differences with sd `step_sd` (months) or `year_sd` (years) and a weak ridge
+    (sd `level_sd`) on its levels; month i (0 = the calendar's first month, whose calendar month is
+    `first_month`, 0 = January) takes year (first_month + i) // 12. The monthly levels' covariance is
+    the sum of the two walks' covariances, and the penalty is half their quadratic form in its inverse.
+    """
+    to_year = year_map(n_blocks, first_month)
+    cov = np.linalg.inv(_walk_precision(n_blocks, step_sd, level_sd))
+    cov += to_year @ np.linalg.inv(_walk_precision(to_year.shape[1], year_sd, level_sd)) @ to_year.T
+    precision = np.linalg.inv(cov)
+    return (precision + precision.T) / 2
+
+
+def _walk_precision(n: int, step_sd: float, level_sd: float) -> np.ndarray:
+    """Precision of n random-walk levels: first differences sd step_sd, ridge sd level_sd."""
+    diff = np.diff(np.eye(n), axis=0)
+    return diff.T @ diff / step_sd**2 + np.eye(n) / level_sd**2
+
+
+def year_map(n_blocks: int, first_month: int) -> np.ndarray:
+    """0/1 matrix from trend months to calendar years, shape (months, years); month 0 is `first_month`."""
+    years = (first_month + np.arange(n_blocks)) // 12
+    to_year = np.zeros((n_blocks, int(years[-1]) + 1))
+    to_year[np.arange(n_blocks), years] = 1.0
+    return to_year

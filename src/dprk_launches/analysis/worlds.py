@@ -111,7 +111,7 @@ def tempo_bursts(fit_: model.IntensityFit) -> model.IntensityFit:
     self-excitation (branching ratio BURST_ALPHA, daily decay BURST_KAPPA), the era levels lowered to
     keep the mean rate (a harsh world from an outside review: busier than the real calendar)."""
     x = fit_.x.copy()
-    e, q, s = model._sizes(fit_.design)
+    e, q, s = model.sizes(fit_.design)
     years = x[e : e + q]
     x[e : e + q] = years.mean() + TEMPO_SPREAD * (years - years.mean())
     x[:e] += np.log((1 - BURST_ALPHA) / (1 - x[e + q + s]))
