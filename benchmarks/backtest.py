@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 from emit import emit
 
-from dprk_launches import launches, series
+from dprk_launches import series
 from dprk_launches.analysis import backtest, model
+from dprk_launches.records import launches
 
 RESULTS = Path(__file__).resolve().parent / "results" / "backtest.json"
 CANDIDATES: tuple[model.Spec, ...] = (

@@ -32,8 +32,17 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from dprk_launches import events, inference, launches, series, simulate
-from dprk_launches.analysis import headline, model, modeltest, random_worlds, worlds
+from dprk_launches import events, series
+from dprk_launches.analysis import (
+    headline,
+    inference,
+    model,
+    modeltest,
+    random_worlds,
+    simulate,
+    worlds,
+)
+from dprk_launches.records import launches
 from dprk_launches.windows import event_positions, window_counts, window_days
 
 ALPHA, N_DRAWS, START = 0.05, 1000, "2006-01-01"

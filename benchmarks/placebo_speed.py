@@ -8,8 +8,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from dprk_launches import simulate
-from dprk_launches.analysis import fitcache, model, shift
+from dprk_launches.analysis import fitcache, model, shift, simulate
 
 N_DRAWS, N_EVENTS, N_WINDOWS = 10_000, 50, 40
 NAIVE_DRAWS = 10

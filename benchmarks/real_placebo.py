@@ -25,8 +25,8 @@ import pandas as pd
 from emit import emit
 from tqdm import tqdm
 
-from dprk_launches import verdicts
 from dprk_launches.analysis import real_placebo
+from dprk_launches.reports import verdicts
 
 
 @cache

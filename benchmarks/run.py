@@ -4,7 +4,8 @@ Besides speed, `study_50k_peak_mb` is the peak resident memory of one `study` of
 events file (`--no-report --json`), run as a child process and read from that child's own rusage
 (`os.wait4`), so no other child of this script is counted; the target is at most 1024 MB.
 `claim_seconds` and `study_seconds` (`command_speed`) time the two commands without their pages on a
-warm cache beside `command_floor_seconds`, measured in the same run.
+warm cache, `claim_page_seconds` and `study_page_seconds` with them, beside `command_floor_seconds`,
+measured in the same run.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def synthetic_events(path: Path, rows: int = STUDY_ROWS, seed: int = 0) -> Path:
     """Write an events CSV of `rows` rows of one own category, on days spread over 2000-2024."""
     import random
 
-    from dprk_launches import schemas
+    from dprk_launches.records import schemas
 
     rng = random.Random(seed)
     blank = dict.fromkeys(schemas.EVENT_FILE_COLUMNS, "")

@@ -16,8 +16,9 @@ from unittest import mock
 
 import nbformat
 
-from dprk_launches import reports, tablecache
 from dprk_launches.analysis import fitcache
+from dprk_launches.records import cache as tablecache
+from dprk_launches.reports import build as reports
 
 FLOOR_IMPORTS = "import pandas as pd, seaborn as sns, statsmodels.api as sm"
 FLOOR_PLOT = "sns.lineplot(x=[0, 1, 2], y=[0, 1, 0]);"

@@ -48,7 +48,7 @@ def empty_raw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Path:
     """Every report built once, with fast parameters, into a temporary folder."""
-    from dprk_launches.reports import build_reports
+    from dprk_launches.reports.build import build_reports
 
     out = tmp_path_factory.mktemp("reports")
     assert build_reports(out_dir=out, parameters={"fast": True}, jobs=2) == 0

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from dprk_launches import schemas
+from dprk_launches.records import schemas
 
 Make = Callable[[Path], object]
 N_COLUMNS = len(schemas.EVENT_FILE_COLUMNS)
@@ -501,7 +501,7 @@ def nagix_json(records: list[dict]) -> str:
 
 def _pinned_text(name: str, encoding: str) -> str:
     """The pinned third-party file `name` as text (needs the data mirror or cache)."""
-    from dprk_launches import sources
+    from dprk_launches.records import sources
 
     return sources.fetch(name).read_bytes().decode(encoding)
 

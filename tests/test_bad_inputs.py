@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dprk_launches import launches, sources
-from dprk_launches.schemas import DataError
+from dprk_launches.records import launches, sources
+from dprk_launches.records.schemas import DataError
 
 pytestmark = [
     pytest.mark.usefixtures("mirror"),

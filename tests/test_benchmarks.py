@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dprk_launches import config, reports
+from dprk_launches import config
+from dprk_launches.reports import build as reports
 
 RATES = {
     "type1_headline_null",

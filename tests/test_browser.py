@@ -66,7 +66,7 @@ def test_every_report_opens_offline_in_chromium(browser, built_reports: Path) ->
 def test_index_forest_plot_and_failure_mark_render(browser, tmp_path: Path, mirror) -> None:
     import nbformat
 
-    from dprk_launches import reports
+    from dprk_launches.reports import build as reports
 
     nbs, out = tmp_path / "nbs", tmp_path / "out"
     nbs.mkdir()
@@ -84,7 +84,7 @@ def test_index_forest_plot_and_failure_mark_render(browser, tmp_path: Path, mirr
 
     notebook(
         "10_e.ipynb",
-        "from dprk_launches import reportkit\n"
+        "from dprk_launches.reports import kit as reportkit\n"
         "reportkit.effect('a', 1.5, (0.8, 2.9), 0.2, 10, 'no difference')\n"
         "reportkit.headline('One effect.')",
     )
@@ -127,9 +127,10 @@ def _used_event_ids(design) -> set[str]:
     """The events the headline test uses, computed here from the catalogue and the test's own rule."""
     import numpy as np
 
-    from dprk_launches import events, launches, series
+    from dprk_launches import events, series
     from dprk_launches.analysis.headline import usable_positions
     from dprk_launches.analysis.tables import select_events
+    from dprk_launches.records import launches
     from dprk_launches.windows import event_positions
 
     daily = series.daily_counts(launches.load_launches(), design.study_start)
@@ -154,7 +155,7 @@ def _csv_rows(page, selector: str) -> pd.DataFrame:
 
 
 def test_event_study_page_verdict_events_and_csv_in_chromium(browser, built_reports: Path) -> None:
-    from dprk_launches import verdicts
+    from dprk_launches.reports import verdicts
 
     name = "02_event_study_dprk_statements"
     design = next(d for d in verdicts.designs() if d.name == name)

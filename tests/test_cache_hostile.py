@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dprk_launches import config, launches, simulate, tablecache
-from dprk_launches.analysis import fitcache
+from dprk_launches import config
+from dprk_launches.analysis import fitcache, simulate
+from dprk_launches.records import cache as tablecache
+from dprk_launches.records import launches
 
 
 class Planted:

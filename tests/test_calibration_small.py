@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from dprk_launches import hawkes, inference, simulate
+from dprk_launches.analysis import comparison, era_hawkes, simulate
 
 N_SIMS, N_EVENTS, DRAWS = 200, 12, 400
 
@@ -24,9 +24,9 @@ def _rates(effect: float) -> np.ndarray:
             dates = simulate.reverse_causal_events(daily, n_events=N_EVENTS, seed=seed)
             if effect > 1:
                 daily = simulate.inject_effect(daily, dates, effect, (1, 30), seed)
-            fit = hawkes.fit_hawkes(daily)
-            placebo = inference.placebo_test(daily, dates, n_draws=DRAWS, seed=seed, fit=fit)
-            conditional = inference.conditional_test(daily, dates, fit=fit, interval=False)
+            fit = era_hawkes.fit_hawkes(daily)
+            placebo = comparison.placebo_test(daily, dates, n_draws=DRAWS, seed=seed, fit=fit)
+            conditional = comparison.conditional_test(daily, dates, fit=fit, interval=False)
             hits += np.array([placebo.p_value, conditional.p_value, placebo.naive_p_value]) <= 0.05
     return hits / N_SIMS
 
@@ -52,6 +52,6 @@ def test_stress_excitation_is_still_controlled_by_the_conditional_test() -> None
                 n_days=5000, base_rate=0.006, excitation=0.9, decay_days=20, seed=1000 + seed
             )
             dates = simulate.reverse_causal_events(daily, n_events=N_EVENTS, seed=seed)
-            p = inference.conditional_test(daily, pd.DatetimeIndex(dates), interval=False).p_value
+            p = comparison.conditional_test(daily, pd.DatetimeIndex(dates), interval=False).p_value
             rejections += p <= 0.05
     assert rejections / 100 <= 0.10

@@ -14,9 +14,14 @@ import pandas as pd
 import pytest
 
 from cli_run import run
-from dprk_launches import analyst_cli, claim, claimreport, claimverdict, config, reports
+from dprk_launches import cli as analyst_cli
+from dprk_launches import config
 from dprk_launches.__main__ import main
 from dprk_launches.analysis import forecaster, model
+from dprk_launches.questions.claim import check as claim
+from dprk_launches.questions.claim import report as claimreport
+from dprk_launches.questions.claim import verdict as claimverdict
+from dprk_launches.reports import build as reports
 
 pytestmark = pytest.mark.usefixtures("mirror")
 

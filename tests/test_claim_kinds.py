@@ -7,7 +7,8 @@ import json
 import pytest
 
 from cli_run import run
-from dprk_launches import claim, claimverdict
+from dprk_launches.questions.claim import check as claim
+from dprk_launches.questions.claim import verdict as claimverdict
 
 pytestmark = pytest.mark.usefixtures("mirror")
 
@@ -88,7 +89,7 @@ def test_study_kinds_widen_the_series_it_tests(capsys) -> None:
 
 def claim_kinds_all() -> list[str]:
     """Every launch kind, in vocabulary order."""
-    from dprk_launches import schemas
+    from dprk_launches.records import schemas
 
     return list(schemas.LAUNCH_KINDS)
 
@@ -112,7 +113,10 @@ def test_a_statement_before_the_event_is_named_as_such(capsys) -> None:
 
 
 def test_the_claim_notebook_takes_kinds_as_a_parameter() -> None:
-    from dprk_launches import analyst_cli, claimreport, config, reports
+    from dprk_launches import cli as analyst_cli
+    from dprk_launches import config
+    from dprk_launches.questions.claim import report as claimreport
+    from dprk_launches.reports import build as reports
 
     declared = reports.notebook_parameters(config.NOTEBOOKS_DIR / analyst_cli.CLAIM_NOTEBOOK)
     assert declared["kinds"] == "ballistic"
@@ -130,7 +134,7 @@ def test_the_claim_notebook_takes_kinds_as_a_parameter() -> None:
 
 
 def test_the_report_says_which_statements_came_before_the_event() -> None:
-    from dprk_launches import claimreport
+    from dprk_launches.questions.claim import report as claimreport
 
     result = claim.check_claim("2023-03-13", "Asia/Seoul", launch_date="2023-03-14", n_draws=500)
     text = claimreport.retaliation_text(result)

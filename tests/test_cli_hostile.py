@@ -15,8 +15,12 @@ from pathlib import Path
 import pytest
 
 from cli_run import run
-from dprk_launches import analyst_cli, config, event_files, schemas, study
-from dprk_launches.schemas import DataError
+from dprk_launches import cli as analyst_cli
+from dprk_launches import config
+from dprk_launches.events import reads as event_reads
+from dprk_launches.questions import study
+from dprk_launches.records import schemas
+from dprk_launches.records.schemas import DataError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile_corpus  # noqa: E402
@@ -173,7 +177,7 @@ def test_a_file_swapped_for_a_fifo_after_the_check_is_not_waited_on(tmp_path: Pa
     fifo = hostile_corpus.fifo_of("pipe.csv")(tmp_path)  # as if the check had seen a file here
     with pytest.raises(DataError, match=r"is a named pipe \(FIFO\), not a CSV file"):
         hostile_corpus.without_hanging(
-            lambda: event_files._read_bytes(fifo, "pipe.csv"), tmp_path, seconds=30
+            lambda: event_reads.read_bytes(fifo, "pipe.csv"), tmp_path, seconds=30
         )
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dprk_launches import config, events, schemas, table_schemas
-from dprk_launches.schemas import DataError
+from dprk_launches import config, events
+from dprk_launches.records import schemas, table_schemas
+from dprk_launches.records.schemas import DataError
 
 GOOD = {
     "event_id": "2022-01-12-ofac-test-designation",

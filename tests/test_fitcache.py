@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dprk_launches import inference, simulate
-from dprk_launches.analysis import fitcache, model
+from dprk_launches.analysis import fitcache, inference, model, simulate
 
 EVENTS = [300, 700, 1100, 1500, 1900]
 

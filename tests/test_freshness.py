@@ -8,9 +8,10 @@ import re
 import pandas as pd
 import pytest
 
-from dprk_launches import freshness, launches
+from dprk_launches import freshness
 from dprk_launches.__main__ import main
 from dprk_launches.events import load_events
+from dprk_launches.records import launches
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -14,8 +14,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dprk_launches import config, event_rules, events, schemas
-from dprk_launches.schemas import DataError
+from dprk_launches import config, events
+from dprk_launches.events import rules as event_rules
+from dprk_launches.records import schemas
+from dprk_launches.records.schemas import DataError
 
 FUZZ = settings(
     max_examples=60,

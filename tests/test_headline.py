@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dprk_launches import config, inference
-from dprk_launches.analysis import headline, model, shift, tables
+from dprk_launches import config
+from dprk_launches.analysis import headline, inference, model, shift, tables
 from dprk_launches.windows import union_window_mask
 
 CALENDAR = pd.date_range("2009-01-01", "2022-12-31", freq="D", name="date_local")

@@ -17,8 +17,9 @@ from typing import TypeVar
 import pytest
 
 from dprk_launches import __main__ as cli
-from dprk_launches import config, events, launches
-from dprk_launches.schemas import DataError
+from dprk_launches import config, events
+from dprk_launches.records import launches
+from dprk_launches.records.schemas import DataError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile_corpus  # noqa: E402

@@ -9,9 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dprk_launches import config, launch_supplement, launches, schemas, sources
+from dprk_launches import config
 from dprk_launches.__main__ import main
-from dprk_launches.schemas import DataError
+from dprk_launches.records import launches, schemas, sources
+from dprk_launches.records import supplement as launch_supplement
+from dprk_launches.records.schemas import DataError
 
 HEADER = ",".join(schemas.SUPPLEMENT_COLUMNS)
 GOOD = {
@@ -188,12 +190,12 @@ def test_kinds_widen_the_pinned_series_with_csis_cruise_days(mirror: Path) -> No
 
 
 def test_describe_launch_day_names_kind_and_source(mirror: Path) -> None:
-    said = launch_supplement.describe_launch_day("2023-03-12")
+    said = launches.describe_launch_day("2023-03-12")
     assert said.startswith("2023-03-12 (Pyongyang clock) has a cruise launch in CSIS only")
     assert said.endswith("rerun with --kinds ballistic,cruise")
-    counted = launch_supplement.describe_launch_day("2023-03-12", kinds=("ballistic", "cruise"))
+    counted = launches.describe_launch_day("2023-03-12", kinds=("ballistic", "cruise"))
     assert counted.endswith("counted with --kinds ballistic,cruise")
-    assert launch_supplement.describe_launch_day("2023-03-11") is None
+    assert launches.describe_launch_day("2023-03-11") is None
 
 
 @pytest.mark.parametrize(

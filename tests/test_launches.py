@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dprk_launches import config, launch_files, launches, summary, table_schemas
+from dprk_launches import config
+from dprk_launches.records import launch_files, launches, table_schemas
+from dprk_launches.reports import summary
 
 pytestmark = pytest.mark.usefixtures("mirror")
 

@@ -111,7 +111,7 @@ def test_compiled_likelihood_matches_numpy_reference(
     value, _ = model.objective(x, y, design)
     gamma = x[e + q + design.n_season : e + q + s]
     penalty = (
-        likelihood.walk_penalty(x[e : e + q], design.spec.step_sd)[0]
+        likelihood.trend_penalty(x[e : e + q], design)[0]
         + 0.5 * (gamma @ gamma) / likelihood.RECENCY_SD**2
     )
     assert value == pytest.approx(penalty - _reference_loglik(x, y, design), rel=1e-10)

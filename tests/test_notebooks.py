@@ -12,7 +12,8 @@ import nbformat
 import pytest
 import yaml
 
-from dprk_launches import config, reports
+from dprk_launches import config
+from dprk_launches.reports import build as reports
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 EXTERNAL = re.compile(
@@ -106,7 +107,8 @@ def test_a_failing_notebook_fails_the_build_by_name_and_keeps_the_old_page(
     nbs, out = tmp_path / "nbs", tmp_path / "out"
     nbs.mkdir()
     _notebook(
-        nbs / "10_good.ipynb", "from dprk_launches import reportkit\nreportkit.headline('fine')"
+        nbs / "10_good.ipynb",
+        "from dprk_launches.reports import kit as reportkit\nreportkit.headline('fine')",
     )
     assert reports.build_reports(out_dir=out, notebooks_dir=nbs, jobs=1) == 0
     old = (out / "10_good.html").read_bytes()
@@ -128,7 +130,7 @@ def test_unknown_report_name_is_refused(capsys: pytest.CaptureFixture[str]) -> N
 def test_prose_formatters_and_rounding() -> None:
     import pandas as pd
 
-    from dprk_launches import reportkit
+    from dprk_launches.reports import kit as reportkit
 
     assert reportkit.fmt_interval(0.114, float("inf")) == "0.11–∞"
     assert reportkit.fmt_p(0.0004) == "< 0.001" and reportkit.fmt_p(0.0456) == "0.046"

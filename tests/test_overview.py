@@ -7,7 +7,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from dprk_launches import launches, overview, summary
+from dprk_launches.records import launches
+from dprk_launches.reports import overview, summary
 
 
 def _missile(

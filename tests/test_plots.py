@@ -12,7 +12,13 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import StepPatch  # noqa: E402
 
-from dprk_launches import hawkes, inference, plots, series, simulate, windows  # noqa: E402
+from dprk_launches import series, windows  # noqa: E402
+from dprk_launches.analysis import (
+    comparison,
+    era_hawkes,  # noqa: E402
+    simulate,
+)
+from dprk_launches.reports import plots  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +48,13 @@ def test_peri_event_with_placebo_band_and_sensitivity(daily: pd.DataFrame) -> No
     launches = pd.DataFrame({"date_local": daily.index[daily["launch_days"] > 0]})
     events = pd.DataFrame({"event_id": ["a", "b", "c", "d"], "start_local": dates})
     offsets = windows.event_offsets(launches, events, max_abs_days=60)
-    fit = hawkes.fit_hawkes(daily)
-    band = inference.placebo_band(daily, dates, n_draws=200, fit=fit)
+    fit = era_hawkes.fit_hawkes(daily)
+    band = comparison.placebo_band(daily, dates, n_draws=200, fit=fit)
     fig = plots.plot_peri_event(offsets, 4, daily["launch_days"].mean(), band=band)
     labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
     assert "matched placebo, 95% range" in labels
     plt.close(fig)
-    grid = inference.sensitivity_grid(daily, dates, [1, 8], [14, 30], n_draws=200, fit=fit)
+    grid = comparison.sensitivity_grid(daily, dates, [1, 8], [14, 30], n_draws=200, fit=fit)
     fig = plots.plot_sensitivity(grid)
     assert fig.axes[0].get_xlabel().startswith("window end")
     plt.close(fig)
@@ -60,8 +66,8 @@ def test_seasonality_rescaling_and_units(daily: pd.DataFrame) -> None:
     plt.close(fig)
     with pytest.raises(ValueError, match="no rows"):
         plots.plot_seasonality(series.seasonality(daily), period="week")
-    fit = hawkes.fit_hawkes(daily)
-    fig = plots.plot_rescaling(hawkes.time_rescaling_ks(fit, daily)[2])
+    fit = era_hawkes.fit_hawkes(daily)
+    fig = plots.plot_rescaling(era_hawkes.time_rescaling_ks(fit, daily)[2])
     assert fig.axes[0].get_xlim() == (0, 1)
     plt.close(fig)
     per_year = pd.DataFrame({"missiles": [5, 9], "launch_days": [3, 4]}, index=[2020, 2021])

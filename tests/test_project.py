@@ -12,8 +12,9 @@ import tomllib
 import pytest
 import yaml
 
-from dprk_launches import config, dictionary, table_schemas
+from dprk_launches import config
 from dprk_launches.__main__ import main
+from dprk_launches.records import dictionary, table_schemas
 
 
 def _name(requirement: str) -> str:

@@ -7,8 +7,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dprk_launches import config, verdicts
+from dprk_launches import config
 from dprk_launches.analysis import real_placebo
+from dprk_launches.reports import verdicts
 
 CALENDAR = pd.date_range("2006-01-01", "2026-05-26", freq="D")
 

@@ -9,13 +9,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dprk_launches import freshness, reports
+from dprk_launches import freshness
 from dprk_launches.__main__ import main
+from dprk_launches.reports import build as reports
 
 DRAWING = """
 import os
 import matplotlib.pyplot as plt
-from dprk_launches import reportkit
+from dprk_launches.reports import kit as reportkit
 fig, ax = plt.subplots(figsize=(3, 2))
 ax.plot([0, 1], [0, 1])
 plt.show()
@@ -108,7 +109,7 @@ def test_a_bad_params_file_is_one_clear_error_and_does_not_block_the_others(
     (nbs / "params").mkdir(parents=True)
     _notebook(
         nbs / "10_t.ipynb",
-        "from dprk_launches import reportkit\nreportkit.headline(str(x))",
+        "from dprk_launches.reports import kit as reportkit\nreportkit.headline(str(x))",
         "x = 0",
     )
     (nbs / "params" / "good.yml").write_text(
@@ -133,7 +134,7 @@ def test_a_failed_report_stays_marked_until_it_builds_again(
 ) -> None:
     nbs, out = tmp_path / "nbs", tmp_path / "out"
     nbs.mkdir()
-    good = "from dprk_launches import reportkit\nreportkit.headline('fine')"
+    good = "from dprk_launches.reports import kit as reportkit\nreportkit.headline('fine')"
     _notebook(nbs / "10_r.ipynb", good)
     assert reports.build_reports(out_dir=out, notebooks_dir=nbs, jobs=1) == 0
     _notebook(nbs / "10_r.ipynb", "raise ValueError('source moved')")
@@ -160,7 +161,7 @@ def test_editing_a_file_named_by_a_parameter_rebuilds_with_the_new_number(
     mine.mkdir()
     (mine / "a.csv").write_text("x\n1\n2\n")
     code = (
-        "from pathlib import Path\nfrom dprk_launches import reportkit\n"
+        "from pathlib import Path\nfrom dprk_launches.reports import kit as reportkit\n"
         "n = sum(len(p.read_text().splitlines()) - 1 for p in sorted(Path(folder).glob('*.csv')))\n"
         "reportkit.headline(f'{n} rows')"
     )
@@ -198,7 +199,7 @@ def test_ctrl_c_exits_130_with_one_line(
 
 
 EFFECTS = """
-from dprk_launches import reportkit
+from dprk_launches.reports import kit as reportkit
 reportkit.effect("UN resolutions, days 1-30", 1.8, (0.9, 3.5), 0.08, 14, "more")
 reportkit.effect("No launches after", 0.0, (0.0, float("inf")), 0.5, 3, "fewer")
 reportkit.headline("Two effects.")
@@ -212,7 +213,8 @@ def test_effects_are_collected_into_one_forest_plot_that_opens_the_index(
     nbs.mkdir()
     _notebook(nbs / "10_e.ipynb", EFFECTS)
     _notebook(
-        nbs / "11_plain.ipynb", "from dprk_launches import reportkit\nreportkit.headline('x')"
+        nbs / "11_plain.ipynb",
+        "from dprk_launches.reports import kit as reportkit\nreportkit.headline('x')",
     )
     assert reports.build_reports(out_dir=out, notebooks_dir=nbs, jobs=1) == 0
     effects = _manifest(out)["10_e"]["effects"]
@@ -253,7 +255,7 @@ def test_forest_plot_png_is_deterministic_and_has_no_metadata() -> None:
     ],
 )
 def test_effect_refuses_impossible_values(args: tuple, message: str) -> None:
-    from dprk_launches import reportkit
+    from dprk_launches.reports import kit as reportkit
 
     with pytest.raises(ValueError, match=message):
         reportkit.effect(*args)
@@ -271,7 +273,9 @@ def test_setup_notebook_restores_inline_figures_in_any_kernel(
     import papermill
 
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    code = "from dprk_launches import reportkit\nreportkit.setup_notebook()\n" + DRAWING
+    code = (
+        "from dprk_launches.reports import kit as reportkit\nreportkit.setup_notebook()\n" + DRAWING
+    )
     _notebook(tmp_path / "lab.ipynb", code)
     papermill.execute_notebook(
         str(tmp_path / "lab.ipynb"),
@@ -285,7 +289,7 @@ def test_setup_notebook_restores_inline_figures_in_any_kernel(
 def test_index_is_written_even_when_the_data_dates_cannot_be_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from dprk_launches.schemas import DataError
+    from dprk_launches.records.schemas import DataError
 
     def broken() -> str:
         raise DataError("data/events/x.csv", "row 3 is broken")

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from dprk_launches import config, reports
-from dprk_launches.report_run import safe_markdown
+from dprk_launches import config
+from dprk_launches.reports import build as reports
+from dprk_launches.reports.run import safe_markdown
 from test_reports_build import _manifest, _notebook
 
 HOSTILE = [
@@ -48,7 +49,7 @@ def test_http_links_and_code_spans_are_kept() -> None:
 def _hostile_notebook(path: Path) -> None:
     """A notebook that shows every hostile string as Markdown and as a headline."""
     code = (
-        "from IPython.display import Markdown, display\nfrom dprk_launches import reportkit\n"
+        "from IPython.display import Markdown, display\nfrom dprk_launches.reports import kit as reportkit\n"
         f"for t in {HOSTILE!r}:\n    display(Markdown(t))\nreportkit.headline({HOSTILE[0]!r})"
     )
     _notebook(path, code)
@@ -118,7 +119,7 @@ def test_a_failed_write_leaves_no_temporary_file(
 BUILD = """
 import sys
 from pathlib import Path
-from dprk_launches import reports
+from dprk_launches.reports import build as reports
 reports.project_inputs = lambda: []
 try:
     code = reports.build_reports(out_dir=Path(sys.argv[1]), notebooks_dir=Path(sys.argv[2]),
@@ -148,7 +149,7 @@ def test_two_builds_at_once_lose_no_manifest_entry(tmp_path: Path) -> None:
     for name in ("10_a", "11_b"):
         _notebook(
             nbs / f"{name}.ipynb",
-            f"from dprk_launches import reportkit\nreportkit.headline('{name}')",
+            f"from dprk_launches.reports import kit as reportkit\nreportkit.headline('{name}')",
         )
     procs = [_build_process(out, nbs, name) for name in ("10_a", "11_b")]
     for proc in procs:
@@ -191,7 +192,7 @@ def test_a_changed_cache_entry_makes_its_page_stale(
     nbs, out = tmp_path / "nbs", tmp_path / "out"
     nbs.mkdir()
     code = (
-        "from dprk_launches import reportkit, simulate\nfrom dprk_launches.analysis import fitcache\n"
+        "from dprk_launches.analysis import simulate\nfrom dprk_launches.reports import kit as reportkit\nfrom dprk_launches.analysis import fitcache\n"
         "d = simulate.simulate_days(n_days=800, base_rate=0.03, excitation=0.3, seed=1)\n"
         "reportkit.headline(f'{fitcache.fit_intensity(d).x[0]:.6f}')"
     )

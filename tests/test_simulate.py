@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dprk_launches import simulate
+from dprk_launches.analysis import simulate
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from dprk_launches import config, events, schemas
-from dprk_launches.event_rules import _host, host_kind_problem, host_kinds, source_policy_problem
+from dprk_launches import config, events
+from dprk_launches.records import schemas
+from dprk_launches.records.source_rules import (
+    host_kind_problem,
+    host_kinds,
+    host_of,
+    source_policy_problem,
+)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +88,7 @@ def test_no_catalogue_row_cites_a_reprint_or_blocked_host(hosts: str) -> None:
     cited = [
         (event_id, url)
         for event_id, url in _catalogue_urls()
-        if any(_host(url) == h or _host(url).endswith("." + h) for h in listed)
+        if any(host_of(url) == h or host_of(url).endswith("." + h) for h in listed)
     ]
     assert cited == []
 

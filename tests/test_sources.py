@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from dprk_launches import config, sources
+from dprk_launches import config
 from dprk_launches.__main__ import main
-from dprk_launches.sources import SourceError
+from dprk_launches.records import sources
+from dprk_launches.records.sources import SourceError
 
 
 @pytest.fixture

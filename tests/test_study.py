@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 from cli_run import run
-from dprk_launches import analyst_cli, config, reports, schemas, study
+from dprk_launches import cli as analyst_cli
+from dprk_launches import config
+from dprk_launches.questions import study
+from dprk_launches.records import schemas
+from dprk_launches.reports import build as reports
 
 pytestmark = pytest.mark.usefixtures("mirror")
 

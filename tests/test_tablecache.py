@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dprk_launches import events, launches, tablecache
+from dprk_launches import events
+from dprk_launches.records import cache as tablecache
+from dprk_launches.records import launches
 
 
 def _builder(calls: list[int]):
@@ -93,7 +95,8 @@ def test_a_warm_cache_loads_without_importing_pandera(cache: Path) -> None:
     script = textwrap.dedent(
         """
         import sys
-        from dprk_launches import events, launches
+        from dprk_launches import events
+        from dprk_launches.records import launches
         launches.load_launches(); events.load_events()
         print("pandera" in sys.modules)
         """

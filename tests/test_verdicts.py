@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dprk_launches import event_table, plots, verdict_words, verdicts
 from dprk_launches.analysis.headline import usable_positions
-from dprk_launches.report_index import _index_html, verdict_of
+from dprk_launches.reports import event_table, plots, verdict_words, verdicts
+from dprk_launches.reports.index import _index_html, verdict_of
 
 
 def _events(dates: list[str], **extra: list[str]) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def test_lead_sentence_says_raw_below_but_adjusted_not(daily: pd.DataFrame) -> N
 
 
 def test_raster_labels_every_used_event(daily: pd.DataFrame) -> None:
-    from dprk_launches import reportkit
+    from dprk_launches.reports import kit as reportkit
 
     listed = _events(["2020-05-01", "2020-05-01", "2020-09-01"])
     table = event_table.audit(listed, daily, (1, 30))

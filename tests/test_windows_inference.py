@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dprk_launches import inference, series, simulate, windows
+from dprk_launches import series, windows
+from dprk_launches.analysis import comparison, inference, simulate
 
 
 @given(
@@ -69,7 +70,7 @@ def test_placebo_test_detects_an_injected_effect() -> None:
         hit = p + rng.integers(1, 31, size=3)
         counts[hit] = 1
     daily = daily.assign(launch_days=counts)
-    result = inference.placebo_test(daily, daily.index[events], n_draws=2000)
+    result = comparison.placebo_test(daily, daily.index[events], n_draws=2000)
     assert result.rate_ratio > 2 and result.p_value < 0.01
     assert "rate ratio" in result.summary() and len(result.to_frame()) == 1
 
@@ -82,7 +83,7 @@ def test_headline_stays_calibrated_where_the_naive_test_does_not() -> None:
         for seed in range(n_sims):
             daily = simulate.simulate_days(n_days=3650, excitation=0.3, seed=seed)
             events = simulate.reverse_causal_events(daily, n_events=12, seed=seed)
-            r = inference.placebo_test(daily, events, window=(1, 30), n_draws=400, seed=seed)
+            r = comparison.placebo_test(daily, events, window=(1, 30), n_draws=400, seed=seed)
             headline += r.p_value <= 0.05
             naive += r.naive_p_value <= 0.05
     assert headline / n_sims <= 0.08
@@ -92,11 +93,11 @@ def test_headline_stays_calibrated_where_the_naive_test_does_not() -> None:
 def test_bad_inputs_to_the_placebo_test() -> None:
     daily = simulate.simulate_days(n_days=400, seed=1)
     with pytest.raises(ValueError, match="a <= b"):
-        inference.placebo_test(daily, daily.index[[100]], window=(5, 1))
+        comparison.placebo_test(daily, daily.index[[100]], window=(5, 1))
     with pytest.raises(ValueError, match="no event falls inside"):
-        inference.placebo_test(daily, pd.DatetimeIndex(["1990-01-01"]))
+        comparison.placebo_test(daily, pd.DatetimeIndex(["1990-01-01"]))
     with pytest.raises(ValueError, match="unit must be"):
-        inference.placebo_test(daily, daily.index[[100]], unit="rockets")
+        comparison.placebo_test(daily, daily.index[[100]], unit="rockets")
 
 
 def test_holm_and_bh_adjustments() -> None:

@@ -127,7 +127,7 @@ def flush_output() -> int | None:
 
 def cmd_data(args: argparse.Namespace) -> int:
     """Fetch and verify every source, then write the processed tables."""
-    from .processed import build_processed
+    from .records.processed import build_processed
 
     for name, path in build_processed(progress=not args.quiet).items():
         print(f"{name}: {config.display_path(path)}")
@@ -136,7 +136,7 @@ def cmd_data(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print counts per year in both units, events per category and data versions."""
-    from .summary import summary
+    from .reports.summary import summary
 
     result = summary()
     if args.json:
@@ -149,7 +149,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_reports(args: argparse.Namespace) -> int:
     """Build the HTML reports (papermill -> nbconvert), in parallel and incrementally."""
-    from .reports import build_reports
+    from .reports.build import build_reports
 
     return build_reports(jobs=args.jobs, only=args.only, force=args.force)
 
@@ -163,7 +163,7 @@ def cmd_events_check(args: argparse.Namespace) -> int:
 
 def cmd_dictionary(args: argparse.Namespace) -> int:
     """Regenerate data/README.md (data dictionary and provenance) from the schemas."""
-    from .dictionary import write_data_readme
+    from .records.dictionary import write_data_readme
 
     print(config.display_path(write_data_readme()))
     return 0
@@ -184,8 +184,8 @@ def positive_int(text: str) -> int:
 
 def cmd_sources_update(args: argparse.Namespace) -> int:
     """Re-pin a source to a newer upstream commit and print what changed."""
-    from .repin import update_source
-    from .schemas import DataError
+    from .records.repin import update_source
+    from .records.schemas import DataError
 
     try:
         change = update_source(args.name, args.ref, url=args.url, version=args.version)
@@ -199,7 +199,7 @@ def cmd_sources_update(args: argparse.Namespace) -> int:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     """Print the chance of a launch day within 7 and 30 days after the last data day."""
-    from .forecast import HORIZONS, forecast, to_json
+    from .questions.forecast import HORIZONS, forecast, to_json
 
     items = forecast(tuple(args.horizon) if args.horizon else HORIZONS)
     if args.json:
@@ -271,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     dic = sub.add_parser("dictionary", help="regenerate data/README.md from the schemas")
     dic.set_defaults(func=cmd_dictionary)
 
-    from .analyst_cli import register
+    from .cli import register
 
     register(sub)
     return parser
@@ -279,8 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    from .schemas import DataError
-    from .sources import SourceError
+    from .records.schemas import DataError
+    from .records.sources import SourceError
 
     plain_streams()
     try:

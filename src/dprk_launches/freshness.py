@@ -6,8 +6,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import config, launches
+from . import config
 from .events import catalogue_files, load_events
+from .records import launches
 
 
 def _iso(value: pd.Timestamp) -> str:
@@ -17,7 +18,7 @@ def _iso(value: pd.Timestamp) -> str:
 
 def _inputs_stamp() -> tuple[tuple[str, int], ...]:
     """Path and modification time of the pinned-sources list and every catalogue file."""
-    from .launch_supplement import supplement_files
+    from .records.supplement import supplement_files
 
     files = [config.SOURCES_TOML, *catalogue_files(), *supplement_files()]
     return tuple((str(f), f.stat().st_mtime_ns) for f in files)
@@ -63,7 +64,7 @@ def data_through_sentence() -> str:
 
 def not_yet_in_cns() -> pd.DataFrame:
     """CSIS missile events dated after the last CNS/NTI launch day, and whether our supplement has the day."""
-    from .launch_supplement import load_supplement
+    from .records.supplement import load_supplement
 
     cutoff = pd.Timestamp(data_through()["cns"])
     csis = launches.load_provocations()

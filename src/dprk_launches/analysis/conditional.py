@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from .. import hawkes
 from ..windows import window_weights
+from . import era_hawkes
 from .placebo import EventDates, _check_inputs, _result_frame, _usable_events
 
 
@@ -112,7 +112,7 @@ def conditional_test(
     event_dates: EventDates,
     window: tuple[int, int] = (1, 30),
     pre_window: tuple[int, int] = (-30, -1),
-    fit: hawkes.HawkesFit | None = None,
+    fit: era_hawkes.HawkesFit | None = None,
     interval: bool = True,
     level: float = 0.95,
 ) -> ConditionalResult:
@@ -128,7 +128,7 @@ def conditional_test(
     calendar = pd.DatetimeIndex(daily.index)
     span = (min(window[0], pre_window[0]), max(window[1], pre_window[1]))
     pos, _ = _usable_events(calendar, event_dates, span)
-    fit = fit or hawkes.fit_hawkes(daily)
+    fit = fit or era_hawkes.fit_hawkes(daily)
     lam = fit.intensity(daily)
     y = (daily["launch_days"].to_numpy() > 0).astype(np.int64)
     w, lam_w, observed, expected, p_value, p_mid = _conditional_window(y, lam, pos, window)

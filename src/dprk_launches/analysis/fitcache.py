@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import config, kernels
-from . import history, model, spec
+from .. import config
+from . import history, kernels, model, spec
 
 CACHE_ENV = "DPRK_FIT_CACHE"
 _MEMORY: dict[str, np.ndarray] = {}

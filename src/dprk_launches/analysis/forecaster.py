@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ..hawkes import excitation
 from . import fitcache, model
+from .history import excitation
 
 POOL_DAYS = 90
 POOL_WEIGHT = 0.3

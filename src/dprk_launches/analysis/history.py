@@ -1,8 +1,9 @@
-"""Launch-history covariates of the model: days since the last launch day, recent launch-day counts."""
+"""Launch-history covariates of the model: days since the last launch day, recent counts, excitation."""
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import signal
 
 RECENCY_EDGES = (1, 4, 8, 15, 31, 91)
 ACTIVITY_WINDOWS = (30, 90)
@@ -33,3 +34,9 @@ def activity_counts(y: np.ndarray) -> np.ndarray:
 def recency_of(since: np.ndarray) -> np.ndarray:
     """Recency class of a number of days since the last launch (the last class is the reference)."""
     return np.searchsorted(np.asarray(RECENCY_EDGES), since, side="right") - 1
+
+
+def excitation(y: np.ndarray, kappa: float, start: float = 0.0) -> np.ndarray:
+    """g_t = kappa g_{t-1} + (1 - kappa) y_{t-1}: the normalised, exponentially weighted history."""
+    g, _ = signal.lfilter([0.0, 1 - kappa], [1.0, -kappa], y, zi=[kappa * start])
+    return g

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import kernels
+from . import kernels
 from .design import Design, sizes, unpack
 from .history import N_RECENCY
 from .spec import trend_precision

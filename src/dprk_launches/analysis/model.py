@@ -5,7 +5,7 @@ Day t has intensity
     lambda_t = exp(beta * w_t + gamma[k_t] + delta * a_t) * (b_t + alpha * g_t),
     log b_t  = mu[era(t)] + r[year(t)] + sum_j (c_j cos(j w doy_t) + s_j sin(j w doy_t)),
 
-where g_t is the normalised, exponentially weighted launch history (`hawkes.excitation`, weights
+where g_t is the normalised, exponentially weighted launch history (`history.excitation`, weights
 summing to 1, so alpha is the branching ratio), w_t = 1 on days inside [a, b] after any tested event
 (the union of the windows, so clumped events count a day once), and a day is a launch day with
 probability 1 - exp(-lambda_t). The calendar-time term r is one level per trend block (a calendar
@@ -32,12 +32,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from .. import kernels
-from ..hawkes import excitation
+from . import kernels
 from .design import Design as Design
 from .design import n_params as n_params
 from .design import sizes, unpack
-from .history import ACTIVITY_WINDOWS, N_RECENCY, RECENCY_EDGES, recency_of
+from .history import ACTIVITY_WINDOWS, N_RECENCY, RECENCY_EDGES, excitation, recency_of
 from .history import activity_counts as activity_counts
 from .history import days_since_last as days_since_last
 from .history import recency_codes as recency_codes

@@ -11,13 +11,13 @@ benchmarks/results/bartlett.json). `alpha_interval` gives the branching ratio's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ..hawkes import numerical_hessian
 from ..windows import union_window_mask
 from .model import (
     ALPHA_MAX,
@@ -205,3 +205,15 @@ def efficient_information(fit_: IntensityFit, y: np.ndarray) -> float:
     free[:-1] &= (x[:-1] > lo[:-1] + 1e-8) & (x[:-1] < hi[:-1] - 1e-8)
     sub = hess[np.ix_(free, free)]
     return float(1 / np.linalg.pinv(sub)[-1, -1])
+
+
+def numerical_hessian(gradient: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
+    """Symmetric Hessian at x by central differences of an analytic gradient."""
+    step = 1e-5 * np.maximum(np.abs(x), 1.0)
+    cols = []
+    for i in range(len(x)):
+        e = np.zeros_like(x)
+        e[i] = step[i]
+        cols.append((gradient(x + e) - gradient(x - e)) / (2 * step[i]))
+    hess = np.array(cols)
+    return (hess + hess.T) / 2

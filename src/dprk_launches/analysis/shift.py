@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..hawkes import excitation
 from ..windows import union_window_mask, window_counts
+from .history import excitation
 from .model import ACTIVITY_WINDOWS, IntensityFit, days_since_last, launch_days, recency_of
 
 CLUMP_DAYS = 7

@@ -6,7 +6,8 @@ import warnings
 
 import pandas as pd
 
-from .. import events, launches, series
+from .. import events, series
+from ..records import launches
 from .calibration_report import worst_type1
 from .headline import HeadlineResult, headline_test
 from .multiplicity import adjust_pvalues

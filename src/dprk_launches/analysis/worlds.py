@@ -27,9 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import simulate
 from ..windows import union_window_mask
-from . import model
+from . import model, simulate
 
 CLUMPS, CLUMP_SIZE, CLUMP_SPAN = 20, 3, 5
 DENSE_EVENTS = 60
