@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dprk_launches import config, events
-from dprk_launches.records import schemas, table_schemas
+from dprk_launches.records import schemas, source_rules, table_schemas
 from dprk_launches.records.schemas import DataError
 
 GOOD = {
@@ -292,7 +292,7 @@ def test_catalogue_statements_resolve_and_sources_are_allowed() -> None:
     others = table[table["category"] != "dprk_statement"]
     assert others["responds_to"].isna().all() and others["threat_level"].isna().all()
     for anniversary in events.ANNIVERSARIES:
-        assert events.source_policy_problem(anniversary.source_url) is None, anniversary.slug
+        assert source_rules.source_policy_problem(anniversary.source_url) is None, anniversary.slug
 
 
 def test_every_subcategory_in_use_is_allowed_for_its_category() -> None:

@@ -3,7 +3,6 @@
 May import `config` and `records`. The names below are the wing's face (`events.load_events()`).
 """
 
-from ..records.source_rules import source_policy_problem
 from .catalogue import ANNIVERSARIES, anniversaries, catalogue_files
 from .load import (
     CheckResult,
@@ -37,7 +36,6 @@ __all__ = [
     "run_check",
     "same_day_duplicates",
     "secondary_share",
-    "source_policy_problem",
     "statement_responses",
     "to_file_frame",
     "unexplained_same_day",

@@ -55,12 +55,6 @@ def _inputs(kind: str, inputs: Iterable[Path], settings: str) -> dict[str, str]:
     return found
 
 
-def table_key(kind: str, inputs: Iterable[Path], settings: str = "") -> str:
-    """Cache key: the code, the table's kind and settings, and the bytes of every input file."""
-    described = _inputs(kind, inputs, settings)
-    return hashlib.sha256(repr(sorted(described.items())).encode()).hexdigest()[:32]
-
-
 def _attrs_json(attrs: dict) -> dict:
     """A table's attrs as JSON values (each Rejection record as {REJECTION: its fields})."""
     return {
