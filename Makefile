@@ -18,11 +18,13 @@ UV := $(shell command -v uv 2>/dev/null)
 # The pinned versions come from the lock (uv.lock, exported to requirements.lock for pip), so a new
 # pandas or statsmodels on the registry cannot change published numbers without a commit. uv when it
 # is on PATH, else pip (pip reads the machine's pip.conf: its find-links and extra indexes); the
-# package itself is installed editable, without deps (they are all in the lock).
+# package itself is installed editable, without deps (they are all in the lock). uv is asked to
+# compile bytecode as pip does, so a command does not recompile pandas' sources on every start
+# where PYTHONDONTWRITEBYTECODE is set.
 $(STAMP): pyproject.toml uv.lock $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 ifneq ($(UV),)
-	$(UV) pip install --quiet --python $(PY) -r $(LOCK)
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r $(LOCK)
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 else
 	$(PY) -m pip install --quiet --upgrade pip

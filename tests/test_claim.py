@@ -131,7 +131,9 @@ def test_report_parameters_match_the_template(
 ) -> None:
     seen = {}
 
-    def fake(name: str, notebook: str, title: str, parameters: dict, out_dir: Path) -> Path:
+    def fake(
+        name: str, notebook: str, title: str, parameters: dict, out_dir: Path, kernel: object
+    ) -> Path:
         seen.update(name=name, notebook=notebook, parameters=parameters, out_dir=out_dir)
         return out_dir / f"{name}.html"
 

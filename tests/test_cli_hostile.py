@@ -285,10 +285,10 @@ def test_a_file_changing_mid_run_cannot_mix_two_versions_on_one_page(
     real_build = analyst_cli.build_page
 
     def build_after_an_edit(
-        name: str, notebook: str, title: str, parameters: dict, out_dir: Path
+        name: str, notebook: str, title: str, parameters: dict, out_dir: Path, kernel: object
     ) -> Path:
         write_events(path, ["2016-02-07", "2020-10-10"], slug="second")  # the user saves mid-run
-        return real_build(name, notebook, title, parameters | {"fast": True}, out_dir)
+        return real_build(name, notebook, title, parameters | {"fast": True}, out_dir, kernel)
 
     monkeypatch.setattr(analyst_cli, "build_page", build_after_an_edit)
     out = tmp_path / "out"

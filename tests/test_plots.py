@@ -12,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.patches import StepPatch  # noqa: E402
 
-from dprk_launches import series, windows  # noqa: E402
+from dprk_launches import changepoints, series, windows  # noqa: E402
 from dprk_launches.analysis import (
     comparison,
     era_hawkes,  # noqa: E402
@@ -80,7 +80,7 @@ def test_seasonality_rescaling_and_units(daily: pd.DataFrame) -> None:
 
 def test_tempo_plots_draw_their_content(daily: pd.DataFrame) -> None:
     weekly = series.weekly_counts(daily)
-    breaks = series.changepoints(weekly["launch_days"])
+    breaks = changepoints.changepoints(weekly["launch_days"])
     fig = plots.plot_changepoints(weekly["launch_days"], breaks.to_frame(), "launch days")
     assert len(fig.axes[0].collections) == len(breaks.to_frame())
     intervals = series.inter_launch_intervals(daily)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dprk_launches import series
+from dprk_launches import changepoints, series
 
 
 def _launches(
@@ -108,13 +108,13 @@ def test_poisson_changepoints_find_a_rate_shift() -> None:
     rng = np.random.default_rng(0)
     counts = np.concatenate([rng.poisson(0.2, 150), rng.poisson(2.0, 150)])
     weeks = pd.Series(counts, index=pd.date_range("2010-01-04", periods=300, freq="W-MON"))
-    found = series.changepoints(weeks)
+    found = changepoints.changepoints(weeks)
     assert len(found.segments) == 2
     assert abs(found.segments["periods"].iloc[0] - 150) <= 5
     assert found.segments["rate"].iloc[1] > 5 * found.segments["rate"].iloc[0]
     assert "segments" in found.summary() and len(found.to_frame()) == 2
     with pytest.raises(ValueError, match="at least"):
-        series.changepoints(weeks.iloc[:5])
+        changepoints.changepoints(weeks.iloc[:5])
 
 
 def test_era_rates_add_up_and_bracket_the_rate() -> None:

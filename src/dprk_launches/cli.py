@@ -7,9 +7,12 @@ import codecs
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from . import config
+
+if TYPE_CHECKING:
+    from .reports.kernel import StartedKernel
 
 CLAIM_NOTEBOOK = "03_case_january_2022.ipynb"
 STUDY_NOTEBOOK = "06_your_events.ipynb"
@@ -62,18 +65,31 @@ def to_json_text(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=not utf8)
 
 
-def build_page(name: str, notebook: str, title: str, parameters: dict, out_dir: Path) -> Path:
-    """Run a template notebook with parameters into out_dir/name.html (incremental where the build supports it)."""
+def start_kernel(notebook: str) -> StartedKernel:
+    """A kernel for NOTEBOOK started now, importing what the notebook imports, so that its start
+    runs beside the command's own computation instead of after it."""
+    from .reports.kernel import StartedKernel, notebook_imports
+
+    path = config.NOTEBOOKS_DIR / notebook
+    return StartedKernel(path.parent, notebook_imports(path))
+
+
+def build_page(
+    name: str,
+    notebook: str,
+    title: str,
+    parameters: dict,
+    out_dir: Path,
+    kernel: StartedKernel | None = None,
+) -> Path:
+    """Run a template notebook with parameters into out_dir/name.html (skipped when its inputs are
+    unchanged), in `kernel` when one was started for it."""
     from .reports import build as reports
 
     spec = reports.ReportSpec(
         name=name, notebook=config.NOTEBOOKS_DIR / notebook, title=title, parameters=parameters
     )
-    build = getattr(reports, "build_report", None)
-    if build is not None:
-        result = build(spec, out_dir, False)
-    else:
-        result = reports.run_report(spec, out_dir, parameters)
+    result = reports.build_report(spec, out_dir, kernel=kernel)
     if result.error or result.html is None:
         raise ReportError(f"the report {name} could not be built: {result.error}")
     return Path(result.html)
@@ -94,36 +110,42 @@ def _out_dir(value: Path | None, default: Path) -> Path:
 
 def cmd_claim(args: argparse.Namespace) -> int:
     """Check a claim that a launch answered an event; print the verdict (or JSON) and the report path."""
-    from .questions.claim import check as claim
-
     out_dir = _out_dir(args.out, config.REPORTS_DIR / "claims")
-    if not args.no_report:  # the page machinery (nbformat, nbconvert) loads only for a page
-        from .reports import build as reports
+    # the page's kernel boots first, while the page machinery and the analysis are imported and run
+    kernel = None if args.no_report else start_kernel(CLAIM_NOTEBOOK)
+    try:
+        if kernel is not None:  # the page machinery (nbformat, nbconvert) loads only for a page
+            from .reports import build as reports
 
-        reports.check_out_dir(out_dir)  # a bad --out is refused before the work
-    result = claim.check_claim(
-        args.event_date,
-        args.event_tz,
-        event_time=args.event_time,
-        launch_date=args.launch_date,
-        within=args.within,
-        title=args.title,
-        kinds=args.kinds,
-    )
-    report = None
-    if not args.no_report:
-        parameters = claim.notebook_parameters(
+            reports.check_out_dir(out_dir)  # a bad --out is refused before the work
+        from .questions.claim import check as claim
+
+        result = claim.check_claim(
             args.event_date,
             args.event_tz,
-            args.event_time,
-            args.launch_date,
-            args.within,
-            args.title,
-            args.kinds,
-        ) | {"precomputed": result.to_json()}
-        title = f"Claim check: {result.title or 'the event of ' + result.event_date}"
-        page = build_page(claim.report_name(result), CLAIM_NOTEBOOK, title, parameters, out_dir)
-        report = _shown(page)
+            event_time=args.event_time,
+            launch_date=args.launch_date,
+            within=args.within,
+            title=args.title,
+            kinds=args.kinds,
+        )
+        report = None
+        if kernel is not None:
+            parameters = claim.notebook_parameters(
+                args.event_date,
+                args.event_tz,
+                args.event_time,
+                args.launch_date,
+                args.within,
+                args.title,
+                args.kinds,
+            ) | {"precomputed": result.to_json()}
+            title = f"Claim check: {result.title or 'the event of ' + result.event_date}"
+            name = claim.report_name(result)
+            report = _shown(build_page(name, CLAIM_NOTEBOOK, title, parameters, out_dir, kernel))
+    finally:
+        if kernel is not None:
+            kernel.stop()
     if args.json:
         print(to_json_text(result.to_json(report)))
     else:
@@ -146,42 +168,44 @@ def _count(text: str) -> int:
 
 def cmd_study(args: argparse.Namespace) -> int:
     """Event study of the user's events; print the headline numbers (or JSON) and the report path."""
-    from .questions import study
-
-    name = study.check_name(args.name) if args.name else study.default_name(args.path)
     out_dir = _out_dir(args.out, config.REPORTS_DIR / "studies")
-    if not args.no_report:  # the page machinery (nbformat, nbconvert) loads only for a page
-        from .reports import build as reports
+    # the page's kernel boots first, while the page machinery and the analysis are imported and run
+    kernel = None if args.no_report else start_kernel(STUDY_NOTEBOOK)
+    try:
+        if kernel is not None:  # the page machinery (nbformat, nbconvert) loads only for a page
+            from .reports import build as reports
 
-        reports.check_out_dir(out_dir)  # a bad --out is refused before the work
-    if tuple(args.kinds) != ("ballistic",) and not args.no_report:
-        raise study.StudyError(
-            "study --kinds needs --no-report for now: the study page (notebook 06) draws the "
-            "ballistic series only"
+            reports.check_out_dir(out_dir)  # a bad --out is refused before the work
+        from .questions import study
+
+        name = study.check_name(args.name) if args.name else study.default_name(args.path)
+        snapshot = study.take_snapshot(args.path)  # read once; the page uses these bytes
+        result, _ = study.run_study(
+            args.path,
+            tuple(args.window),
+            tuple(args.pre_window),
+            args.only_mine,
+            snapshot=snapshot,
+            kinds=args.kinds,
+            placebo_sets=args.placebo_sets,
         )
-    snapshot = study.take_snapshot(args.path)  # the file is read once; the page uses these bytes
-    result, _ = study.run_study(
-        args.path,
-        tuple(args.window),
-        tuple(args.pre_window),
-        args.only_mine,
-        snapshot=snapshot,
-        kinds=args.kinds,
-        placebo_sets=args.placebo_sets,
-    )
-    report = None
-    if not args.no_report:
-        parameters = {
-            "events_path": str(snapshot.root),
-            "events_snapshot": snapshot.to_parameter(),
-            "window": list(args.window),
-            "pre_window": list(args.pre_window),
-            "only_mine": bool(args.only_mine),
-            "label": name,
-            "precomputed": result.to_json(),
-        }
-        page = build_page(name, STUDY_NOTEBOOK, f"Event study: {name}", parameters, out_dir)
-        report = _shown(page)
+        report = None
+        if kernel is not None:
+            parameters = {
+                "events_path": str(snapshot.root),
+                "events_snapshot": snapshot.to_parameter(),
+                "window": list(args.window),
+                "pre_window": list(args.pre_window),
+                "only_mine": bool(args.only_mine),
+                "label": name,
+                "kinds": ",".join(args.kinds),
+                "precomputed": result.to_json(),
+            }
+            title = f"Event study: {name}"
+            report = _shown(build_page(name, STUDY_NOTEBOOK, title, parameters, out_dir, kernel))
+    finally:
+        if kernel is not None:
+            kernel.stop()
     if args.json:
         print(to_json_text(result.to_json(report)))
     else:
@@ -192,14 +216,16 @@ def cmd_study(args: argparse.Namespace) -> int:
 
 
 def _guarded(func: object) -> object:
-    """Run a command: unusable input is one line on stderr and exit 2; Ctrl-C is one line and 130."""
-    from .questions.claim.check import ClaimError
-    from .questions.study import StudyError
-    from .records.schemas import DataError
-    from .records.sources import SourceError
+    """Run a command: unusable input is one line on stderr and exit 2; Ctrl-C is one line and 130.
+    The error classes are imported when the command runs, so that `--help` loads no analysis."""
 
     def run(args: argparse.Namespace) -> int:
         """The command with its errors turned into exit codes."""
+        from .questions.claim.check import ClaimError
+        from .questions.study import StudyError
+        from .records.schemas import DataError
+        from .records.sources import SourceError
+
         try:
             return func(args)  # type: ignore[operator]
         except (ClaimError, StudyError, DataError, SourceError) as exc:

@@ -237,35 +237,41 @@ def load_provocations(path: Path | str | None = None, errors: Errors = "raise") 
     """CSIS provocations, one row per event on its Korean date (see table_schemas.PROVOCATIONS)."""
     file, pinned = _resolve_path("csis_provocations", path)
     _warn_unpinned(file, "csis_provocations", pinned)
-    frame = _csv_frame(file, _read_text(file, ("utf-8",)))
-    _require_columns(file, list(frame.columns), CSIS_COLUMNS)
-    if frame.empty:
-        raise DataError(file, "has a header but no data rows")
-    problems = _RowProblems(file, errors)
-    frame["source_row"] = np.arange(1, len(frame) + 1)
-    first_of = {}
-    keep = []
-    for i, row in enumerate(frame[CSIS_COLUMNS].itertuples(index=False), 1):
-        if row in first_of:
-            problems.reject(i, None, row.date, f"duplicate of row {first_of[row]}")
-            continue
-        first_of[row] = i
-        try:
-            _check_year(dt.date.fromisoformat(row.date))
-        except ValueError as exc:
-            reason = str(exc) if "outside" in str(exc) else "date is not a valid YYYY-MM-DD"
-            problems.reject(i, "date", row.date, reason)
-            continue
-        keep.append(i - 1)
-    out = frame.iloc[keep].copy()
-    out["date_local"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
-    out["is_missile"] = out["type"] == "Missile Provocation"
-    out = out.sort_values(["date_local", "source_row"], kind="stable").reset_index(drop=True)
-    from .table_schemas import PROVOCATIONS
 
-    out = PROVOCATIONS.validate(out[list(PROVOCATIONS.columns)])
-    out.attrs["rejected"] = problems.rejected
-    return out
+    def build() -> pd.DataFrame:
+        frame = _csv_frame(file, _read_text(file, ("utf-8",)))
+        _require_columns(file, list(frame.columns), CSIS_COLUMNS)
+        if frame.empty:
+            raise DataError(file, "has a header but no data rows")
+        problems = _RowProblems(file, errors)
+        frame["source_row"] = np.arange(1, len(frame) + 1)
+        first_of = {}
+        keep = []
+        for i, row in enumerate(frame[CSIS_COLUMNS].itertuples(index=False), 1):
+            if row in first_of:
+                problems.reject(i, None, row.date, f"duplicate of row {first_of[row]}")
+                continue
+            first_of[row] = i
+            try:
+                _check_year(dt.date.fromisoformat(row.date))
+            except ValueError as exc:
+                reason = str(exc) if "outside" in str(exc) else "date is not a valid YYYY-MM-DD"
+                problems.reject(i, "date", row.date, reason)
+                continue
+            keep.append(i - 1)
+        out = frame.iloc[keep].copy()
+        out["date_local"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+        out["is_missile"] = out["type"] == "Missile Provocation"
+        out = out.sort_values(["date_local", "source_row"], kind="stable").reset_index(drop=True)
+        from .table_schemas import PROVOCATIONS
+
+        out = PROVOCATIONS.validate(out[list(PROVOCATIONS.columns)])
+        out.attrs["rejected"] = problems.rejected
+        return out
+
+    if not pinned:  # a user's file: validated every time
+        return build()
+    return tablecache.cached_table("provocations", [file], build, settings=errors)
 
 
 def cross_check(

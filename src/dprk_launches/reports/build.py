@@ -24,58 +24,25 @@ from ..records.schemas import DataError
 from .glossary import PAGE as GLOSSARY_PAGE
 from .glossary import glossary_html
 from .index import _index_html, forest_plot_png
-from .run import (
-    DRAWING_CALLS,
-    INLINE_BACKEND,
-    KERNEL_START_FAILURES,
-    TEMPLATES_DIR,
-    ReportKernelManager,
-    ReportResult,
-    _atomic_write,
-    count_figures,
-    default_index_href,
-    draws,
-    kernel_env,
-    render_html,
-    run_report,
-    stop_running_kernels,
-)
-from .specs import (
-    PARAMS_KEYS,
-    ParamsError,
-    ParamsProblem,
-    ReportSpec,
-    discover,
-    discover_all,
-    load_params_file,
-    notebook_parameters,
-)
+from .kernel import StartedKernel, stop_running_kernels
+from .run import ReportResult, _atomic_write, count_figures, default_index_href, run_report
+from .specs import ReportSpec, discover, discover_all, notebook_parameters
 
 __all__ = [
-    "DRAWING_CALLS",
-    "INLINE_BACKEND",
-    "KERNEL_START_FAILURES",
     "MANIFEST",
-    "PARAMS_KEYS",
-    "TEMPLATES_DIR",
-    "ParamsError",
-    "ParamsProblem",
-    "ReportKernelManager",
     "ReportResult",
     "ReportSpec",
+    "StartedKernel",
     "build_report",
     "build_reports",
+    "check_out_dir",
     "count_figures",
     "discover",
     "discover_all",
-    "draws",
     "forest_plot_png",
     "inputs_digest",
-    "kernel_env",
-    "load_params_file",
     "notebook_parameters",
     "project_inputs",
-    "render_html",
     "run_report",
 ]
 
@@ -263,16 +230,23 @@ def _up_to_date(
 
 
 def build_report(
-    spec: ReportSpec, out_dir: Path, force: bool = False, parameters: dict | None = None
+    spec: ReportSpec,
+    out_dir: Path,
+    force: bool = False,
+    parameters: dict | None = None,
+    kernel: StartedKernel | None = None,
 ) -> ReportResult:
-    """Build one report in this process, skipping it when its inputs are unchanged; updates the manifest."""
+    """Build one report in this process, skipping it when its inputs are unchanged; updates the
+    manifest. `kernel`, one started ahead for this notebook, is used or, when skipped, stopped."""
     check_out_dir(out_dir)
     params = {**spec.parameters, **(parameters or {})}
     digest = inputs_digest(spec, params)
     manifest = _read_manifest(out_dir)
     result = None if force else _up_to_date(spec, out_dir, manifest, digest)
+    if result is not None and kernel is not None:
+        kernel.stop()
     if result is None:
-        result = run_report(spec, out_dir, params, default_index_href(out_dir))
+        result = run_report(spec, out_dir, params, default_index_href(out_dir), kernel)
         with manifest_lock(out_dir):
             manifest = _read_manifest(out_dir)
             _record(manifest, result, digest)

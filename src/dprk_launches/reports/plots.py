@@ -258,7 +258,7 @@ def plot_rescaling(z: np.ndarray) -> plt.Figure:
 
 
 def plot_changepoints(counts: pd.Series, segments: pd.DataFrame, unit_label: str) -> plt.Figure:
-    """Counts per period with the constant-rate segments of `series.changepoints` drawn as steps."""
+    """Counts per period with the constant-rate segments of `changepoints.changepoints` drawn as steps."""
     fig, ax = plt.subplots(figsize=(12, 4))
     edges = _period_edges(counts.index)
     ax.stairs(counts.to_numpy(), edges, fill=True, color="#9bb7d4")

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import html
+import importlib
 import os
 import re
-import signal
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
 from nbformat import NotebookNode
 
 from .. import config, freshness
 from .glossary import PAGE as GLOSSARY_PAGE
+from .kernel import KERNEL_START_FAILURES, StartedKernel
 from .kit import EFFECT_KEY, HEADLINE_KEY, VERDICT_KEY
 from .specs import ReportSpec
 
 TEMPLATES_DIR = config.PACKAGE_DIR / "templates"
-
-# A kernel that dies while starting is retried once.
-KERNEL_START_FAILURES = ("Kernel died before replying", "Address already in use")
-
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 # Code that draws: a report whose notebook contains any of these must embed at least one PNG.
 DRAWING_CALLS = ("plt.", "plots.", ".plot(", "matplotlib")
@@ -199,88 +195,6 @@ def render_html(nb: NotebookNode, title: str, index_href: str | None = None) -> 
     return body
 
 
-THREAD_VARIABLES = (
-    "OPENBLAS_NUM_THREADS",
-    "OMP_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMBA_NUM_THREADS",
-)
-
-
-def kernel_env(scratch: Path) -> dict[str, str]:
-    """The kernel's environment: the user's, with every setting that changes output pinned.
-
-    One BLAS / OpenMP thread per kernel: reports already run in parallel (`--jobs`), and on the
-    models' small matrices extra threads only fight over the cores.
-    """
-    env = dict(os.environ)
-    mpl_config = scratch / "matplotlib"
-    ipython_dir = scratch / "ipython"
-    mpl_config.mkdir(exist_ok=True)
-    ipython_dir.mkdir(exist_ok=True)
-    for key in (
-        "MPLBACKEND",
-        "MATPLOTLIBRC",
-        "PYTHONSTARTUP",
-        "PYTHONWARNINGS",
-        "LANG",
-        "LANGUAGE",
-    ):
-        env.pop(key, None)
-    env.update(
-        MPLBACKEND=INLINE_BACKEND,
-        MPLCONFIGDIR=str(mpl_config),
-        IPYTHONDIR=str(ipython_dir),
-        LC_ALL="C.UTF-8",
-        **{config.CACHE_LOG_ENV: str(scratch / "cache.log")},
-        PYTHONHASHSEED="0",
-        **dict.fromkeys(THREAD_VARIABLES, "1"),
-    )
-    return env
-
-
-class ReportKernelManager(AsyncKernelManager):
-    """A kernel on private IPC sockets, with the pinned environment and its own log file."""
-
-    def __init__(self, scratch: Path, log: Path, **kwargs: object) -> None:
-        """Kernel whose sockets, matplotlib config and IPython dir live in `scratch`."""
-        super().__init__(
-            kernel_name="python3",
-            transport="ipc",
-            ip=str(scratch / "k"),
-            connection_file=str(scratch / "kernel.json"),
-            **kwargs,
-        )
-        self._env = kernel_env(scratch)
-        self._log = log
-        self._scratch = scratch
-
-    async def start_kernel(self, **kwargs: object) -> None:
-        """Start the kernel with the pinned environment; its own stdout/stderr go to the log."""
-        with open(self._log, "ab") as log:
-            kwargs.update(env=self._env, stdout=log, stderr=log)
-            await super().start_kernel(**kwargs)
-        pid = getattr(self.provisioner, "pid", None)
-        if pid is not None:
-            RUNNING[str(self._scratch)] = pid
-
-
-RUNNING: dict[str, int] = {}
-
-
-def stop_running_kernels() -> None:
-    """Kill every kernel this process started and remove its scratch folder (sockets, keys, logs)."""
-    import shutil
-
-    for scratch, pid in list(RUNNING.items()):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-        shutil.rmtree(scratch, ignore_errors=True)
-        RUNNING.pop(scratch, None)
-
-
 def _cache_entries(log: Path) -> tuple[tuple[str, str], ...]:
     """The cache entries the kernel read or wrote (path, sha256), from its DPRK_CACHE_LOG file."""
     if not log.exists():
@@ -307,35 +221,41 @@ def default_index_href(out_dir: Path) -> str | None:
 
 
 def _execute(
-    spec: ReportSpec, out_dir: Path, parameters: dict, index_href: str | None = None
+    spec: ReportSpec,
+    out_dir: Path,
+    parameters: dict,
+    index_href: str | None = None,
+    kernel: StartedKernel | None = None,
 ) -> tuple[str, int, tuple[dict, ...], tuple[tuple[str, str], ...], dict | None]:
-    """Run the notebook, check its figures, write the page atomically; returns headline, figures,
-    effects and the cache entries it used."""
+    """Run the notebook (in `kernel` when one was started ahead, else in a new one; stopped either
+    way), check its figures, write the page atomically; returns headline, figures, effects and the
+    cache entries it used."""
     import nbformat
     import papermill
 
-    with tempfile.TemporaryDirectory(prefix=f"dprk-{os.getpid()}-") as tmp:
-        scratch = Path(tmp)
-        executed = scratch / spec.notebook.name
-        log = scratch / "kernel.log"
-        try:
-            papermill.execute_notebook(
-                str(spec.notebook),
-                str(executed),
-                parameters=parameters,
-                kernel_name="python3",
-                cwd=str(spec.notebook.parent),
-                progress_bar=False,
-                log_output=False,
-                km=ReportKernelManager(scratch, log),
-            )
-        except RuntimeError as exc:
-            tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
-            raise RuntimeError(" | ".join([str(exc), *tail])) from exc
-        finally:
-            RUNNING.pop(str(scratch), None)
+    kernel = kernel or StartedKernel(spec.notebook.parent)
+    executed = kernel.scratch / spec.notebook.name
+    # nbconvert (for the page) imports in a thread while this one mostly waits on the kernel
+    threading.Thread(target=importlib.import_module, args=("nbconvert",), daemon=True).start()
+    try:
+        papermill.execute_notebook(
+            str(spec.notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(spec.notebook.parent),
+            progress_bar=False,
+            log_output=False,
+            km=kernel.manager,
+        )
         nb = nbformat.read(executed, as_version=4)
-        used = _cache_entries(scratch / "cache.log")
+        used = _cache_entries(kernel.scratch / "cache.log")
+    except RuntimeError as exc:
+        log = kernel.log
+        tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
+        raise RuntimeError(" | ".join([str(exc), *tail])) from exc
+    finally:
+        kernel.stop()
     figures = count_figures(nb)
     if draws(nb) and figures == 0:
         raise RuntimeError(
@@ -358,20 +278,25 @@ def _reason(exc: Exception) -> str:
 
 
 def run_report(
-    spec: ReportSpec, out_dir: Path, parameters: dict, index_href: str | None = None
+    spec: ReportSpec,
+    out_dir: Path,
+    parameters: dict,
+    index_href: str | None = None,
+    kernel: StartedKernel | None = None,
 ) -> ReportResult:
     """Build one report; a failure is returned (with its message), never half-written. `index_href`
-    is the relative link back to the index (the build passes "index.html"; None: no links)."""
+    is the relative link back to the index (the build passes "index.html"; None: no links);
+    `kernel`, one started ahead (see `kernel.StartedKernel`), is used and stopped."""
     start = time.perf_counter()
     try:
         try:
             headline, figures, effects, used, verdict = _execute(
-                spec, out_dir, parameters, index_href
+                spec, out_dir, parameters, index_href, kernel
             )
         except Exception as exc:
             if not any(sign in str(exc) for sign in KERNEL_START_FAILURES):
                 raise
-            headline, figures, effects, used, verdict = _execute(
+            headline, figures, effects, used, verdict = _execute(  # a new kernel, once
                 spec, out_dir, parameters, index_href
             )
     except Exception as exc:

@@ -83,7 +83,7 @@ def power_sentence(
 def _events_words(n_events: int, n_rows: int | None) -> str:
     """'54 events', or '56 events on 54 distinct days' when rows share a day."""
     if n_rows is None or n_rows == n_events:
-        return f"{n_events} events"
+        return f"{n_events} event{'' if n_events == 1 else 's'}"
     return f"{n_rows} events on {n_events} distinct day{'' if n_events == 1 else 's'}"
 
 
