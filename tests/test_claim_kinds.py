@@ -68,9 +68,22 @@ def test_claim_kinds_from_python_are_checked() -> None:
         claim.check_claim("2023-03-10", "Asia/Seoul", within=5, kinds=("cruise",))
 
 
-def test_study_kinds_need_no_report_for_now(capsys) -> None:
-    code, out, err = run(["study", "examples/my_events.csv", "--kinds", "all"], capsys)
-    assert code == 2 and out == "" and "--no-report" in err
+def test_study_kinds_reach_the_page(capsys, monkeypatch, tmp_path) -> None:
+    from dprk_launches import cli as analyst_cli
+    from dprk_launches.reports.specs import notebook_parameters
+
+    seen = {}
+
+    def fake(name, notebook, title, parameters, out_dir, kernel):
+        seen.update(notebook=notebook, parameters=parameters)
+        return out_dir / f"{name}.html"
+
+    monkeypatch.setattr(analyst_cli, "build_page", fake)
+    args = ["study", "examples/my_events.csv", "--kinds", "all", "--out", str(tmp_path)]
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    assert seen["parameters"]["kinds"] == ",".join(claim_kinds_all())
+    assert "kinds" in notebook_parameters(analyst_cli.config.NOTEBOOKS_DIR / seen["notebook"])
     code, _, err = run(["study", "examples/my_events.csv", "--kinds", "nuclear"], capsys)
     assert code == 2 and "unknown kind 'nuclear'" in err
 
