@@ -60,8 +60,8 @@ def test_events_check_passes_on_our_catalogue_with_the_host_rules(mirror: Path) 
 
 TARGET_NOT_MET = pytest.mark.xfail(
     strict=True,
-    reason="issue 19 targets not met yet: 21 rows still cite a reprint host and 16% of the typed rows "
-    "are secondary (see the issue-19 report); remove this mark when the test passes",
+    reason="issue 19 target not met yet: 8 rows still cite a reprint host (no original found; see the "
+    "issue-19 report); remove this mark when the test passes",
 )
 
 
@@ -99,7 +99,6 @@ def test_the_audit_reprint_hosts_are_blocked_now() -> None:
         assert source_policy_problem(f"https://{host}/a") is not None, host
 
 
-@TARGET_NOT_MET
 def test_at_most_a_tenth_of_the_typed_rows_rest_on_a_secondary_source() -> None:
     share, n_secondary, n_typed = events.secondary_share(events.load_events())
     assert n_typed > 400

@@ -93,9 +93,10 @@ ANNIVERSARIES = [
         9,
         1948,
         None,
-        "https://www.urdupoint.com/en/world/north-korea-commemorates-76th-founding-annive-1861217.html",
+        "http://world.kbs.co.kr/service/news_view.htm?lang=e&Seq_Code=187799",
         "wire",
-        "APP, 9 Sep 2024: North Korea commemorated the 76th anniversary of its founding (9 September 1948)",
+        "KCNA via KBS World, 9 Sep 2024: top officials marked the 76th anniversary of the nation's "
+        "founding on September 9 (1948) with a visit to the Kumsusan Palace of the Sun",
     ),
     Anniversary(
         "party-founding",

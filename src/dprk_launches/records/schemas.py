@@ -122,29 +122,34 @@ BLOCKED_HOSTS = [
     "mrwatchlist.com",
     "energy-daily.com",
     "dailyfinland.fi",
+    # the 2026 audit's reprint hosts no catalogue row cites any longer (moved from REPRINT_HOSTS)
+    "korean-vibe.com",
+    "thefederalnewswire.com",
+    "occasionaldigest.com",
+    "news.net",
+    "xebersaati.com",
+    "foreignpolicywatchdog.com",
+    "aicoin.com",
+    "laprensalatina.com",
+    "urdupoint.com",
+    # verbatim copies of official releases, which would pass for press: cite the release itself
+    "pubt.io",
+    "miragenews.com",
+    "wired-gov.net",
 ]
 
 # Content farms and reprint aggregators (the 2026 audit) some catalogue rows still cite: `events check`
 # warns about each such row (replace it with the agency's release or the wire story); a host moves to
 # BLOCKED_HOSTS once no catalogue row cites it.
 REPRINT_HOSTS = [
-    "urdupoint.com",  # the generated DPRK-founding anniversary row (event_catalogue) still cites it
-    "korean-vibe.com",
     "menafn.com",
-    "thefederalnewswire.com",
     "usfrontlinenews.com",
-    "occasionaldigest.com",
-    "news.net",
-    "xebersaati.com",
     "ctv-egypt.com",
     "canindia.com",
     "yespunjab.com",
     "oreanda-news.com",
-    "foreignpolicywatchdog.com",
-    "aicoin.com",
     "finanznachrichten.de",
     "spacewar.com",
-    "laprensalatina.com",
 ]
 
 # Which source_kind a host may carry: the first rule whose host (or parent domain) matches decides.
