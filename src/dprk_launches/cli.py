@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -74,6 +76,24 @@ def start_kernel(notebook: str) -> StartedKernel:
     return StartedKernel(path.parent, notebook_imports(path))
 
 
+@contextlib.contextmanager
+def page_kernel(notebook: str, out_dir: Path, no_report: bool) -> Iterator[StartedKernel | None]:
+    """The kernel for a command's page (None with --no-report), started first so that it boots
+    while the command imports and runs its analysis, and always stopped; a bad --out is refused
+    before the work (the page machinery, nbformat and nbconvert, loads only for a page)."""
+    if no_report:
+        yield None
+        return
+    kernel = start_kernel(notebook)
+    try:
+        from .reports import build as reports
+
+        reports.check_out_dir(out_dir)
+        yield kernel
+    finally:
+        kernel.stop()
+
+
 def build_page(
     name: str,
     notebook: str,
@@ -111,13 +131,7 @@ def _out_dir(value: Path | None, default: Path) -> Path:
 def cmd_claim(args: argparse.Namespace) -> int:
     """Check a claim that a launch answered an event; print the verdict (or JSON) and the report path."""
     out_dir = _out_dir(args.out, config.REPORTS_DIR / "claims")
-    # the page's kernel boots first, while the page machinery and the analysis are imported and run
-    kernel = None if args.no_report else start_kernel(CLAIM_NOTEBOOK)
-    try:
-        if kernel is not None:  # the page machinery (nbformat, nbconvert) loads only for a page
-            from .reports import build as reports
-
-            reports.check_out_dir(out_dir)  # a bad --out is refused before the work
+    with page_kernel(CLAIM_NOTEBOOK, out_dir, args.no_report) as kernel:
         from .questions.claim import check as claim
 
         result = claim.check_claim(
@@ -143,9 +157,6 @@ def cmd_claim(args: argparse.Namespace) -> int:
             title = f"Claim check: {result.title or 'the event of ' + result.event_date}"
             name = claim.report_name(result)
             report = _shown(build_page(name, CLAIM_NOTEBOOK, title, parameters, out_dir, kernel))
-    finally:
-        if kernel is not None:
-            kernel.stop()
     if args.json:
         print(to_json_text(result.to_json(report)))
     else:
@@ -169,13 +180,7 @@ def _count(text: str) -> int:
 def cmd_study(args: argparse.Namespace) -> int:
     """Event study of the user's events; print the headline numbers (or JSON) and the report path."""
     out_dir = _out_dir(args.out, config.REPORTS_DIR / "studies")
-    # the page's kernel boots first, while the page machinery and the analysis are imported and run
-    kernel = None if args.no_report else start_kernel(STUDY_NOTEBOOK)
-    try:
-        if kernel is not None:  # the page machinery (nbformat, nbconvert) loads only for a page
-            from .reports import build as reports
-
-            reports.check_out_dir(out_dir)  # a bad --out is refused before the work
+    with page_kernel(STUDY_NOTEBOOK, out_dir, args.no_report) as kernel:
         from .questions import study
 
         name = study.check_name(args.name) if args.name else study.default_name(args.path)
@@ -203,9 +208,6 @@ def cmd_study(args: argparse.Namespace) -> int:
             }
             title = f"Event study: {name}"
             report = _shown(build_page(name, STUDY_NOTEBOOK, title, parameters, out_dir, kernel))
-    finally:
-        if kernel is not None:
-            kernel.stop()
     if args.json:
         print(to_json_text(result.to_json(report)))
     else:

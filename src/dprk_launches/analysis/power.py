@@ -27,17 +27,19 @@ class PowerResult:
     def sentence(self) -> str:
         """One sentence a report can print (an upper bound when the headline needs both tests)."""
         effect = 2.0 if 2.0 in self.table.index else float(self.table.index[len(self.table) // 2])
+        opening = (
+            f"With {self.n_events} event{'' if self.n_events == 1 else 's'}, a {effect:g}-fold "
+            f"launch rate in days [{self.window[0]}, {self.window[1]}] would be detected"
+        )
         if self.needs_both_tests:
             return (
-                f"With {self.n_events} event{'' if self.n_events == 1 else 's'}, a {effect:g}-fold launch rate in days "
-                f"[{self.window[0]}, {self.window[1]}] would be detected at most "
+                f"{opening} at most "
                 f"{self.table[effect]:.0%} of the time at the 5% level: in this design the "
                 "randomization test must reject too, and it has less power than the model whose "
                 "power this is."
             )
         return (
-            f"With {self.n_events} event{'' if self.n_events == 1 else 's'}, a {effect:g}-fold launch rate in days "
-            f"[{self.window[0]}, {self.window[1]}] would be detected {self.table[effect]:.0%} of the "
+            f"{opening} {self.table[effect]:.0%} of the "
             f"time at the 5% level; the effect detected 80% of the time is {self.mde:.2f}-fold."
         )
 

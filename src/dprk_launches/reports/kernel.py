@@ -97,15 +97,22 @@ class ReportKernelManager(AsyncKernelManager):
 RUNNING: dict[str, int] = {}
 
 
-def stop_running_kernels() -> None:
-    """Kill every kernel this process started and remove its scratch folder (sockets, keys, logs)."""
-    for scratch, pid in list(RUNNING.items()):
+def _kill(scratch: str) -> None:
+    """Kill the kernel started in `scratch` (if it still runs, reaping it) and remove the folder."""
+    pid = RUNNING.pop(scratch, None)
+    if pid is not None:
         try:
             os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
         except OSError:
             pass
-        shutil.rmtree(scratch, ignore_errors=True)
-        RUNNING.pop(scratch, None)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def stop_running_kernels() -> None:
+    """Kill every kernel this process started and remove its scratch folder (sockets, keys, logs)."""
+    for scratch in list(RUNNING):
+        _kill(scratch)
 
 
 def notebook_imports(notebook: Path) -> tuple[str, ...]:
@@ -173,11 +180,4 @@ class StartedKernel:
         for client in self.manager.clients:
             client.stop_channels()
         self.manager.clients.clear()
-        pid = RUNNING.pop(str(self.scratch), None)
-        if pid is not None:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
-        shutil.rmtree(self.scratch, ignore_errors=True)
+        _kill(str(self.scratch))
