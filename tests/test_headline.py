@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dprk_launches import config
@@ -283,6 +283,29 @@ def test_window_overlap_matches_a_brute_force_count() -> None:
         for move in moves
     ]
     assert np.allclose(r.null_overlap, brute)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    observed=st.integers(min_value=1, max_value=2000),
+    expected=st.floats(min_value=0.05, max_value=2000, allow_nan=False),
+)
+def test_a_reader_dividing_the_printed_counts_gets_the_printed_ratio(
+    observed: int, expected: float
+) -> None:
+    assume(observed <= 50 * expected)  # ratios beyond the model's bounds print as unbounded
+    shown = headline.fmt_expected(observed, expected)
+    printed_ratio = float(f"{observed / expected:.2f}")
+    assert abs(observed / float(shown) - printed_ratio) <= 0.01
+    assert len(shown.split(".")[1]) <= 4
+    if f"{observed / float(f'{expected:.1f}'):.2f}" == f"{printed_ratio:.2f}":
+        assert shown == f"{expected:.1f}"  # one decimal whenever it is enough
+
+
+def test_small_expected_counts_print_the_decimals_the_ratio_needs() -> None:
+    assert headline.fmt_expected(2, 1.538) == "1.54"  # 2 / 1.5 would read 1.33, not 1.30
+    assert headline.fmt_expected(65, 49.2) == "49.2"
+    assert headline.fmt_expected(0, 3.0) == "3.0"
 
 
 def test_the_printed_rate_ratio_is_observed_over_expected() -> None:

@@ -140,8 +140,8 @@ class HeadlineResult:
         a, b = self.window
         unit = self.unit.replace("_", " ")
         return (
-            f"{unit.capitalize()} in days [{a}, {b}] after {self.n_events} events: observed "
-            f"{self.observed:.0f}, expected {self.expected:.1f} {EXPECTED_FROM}; "
+            f"{unit.capitalize()} in days [{a}, {b}] after {self.n_events} {_events(self.n_events)}: observed "
+            f"{self.observed:.0f}, expected {fmt_expected(self.observed, self.expected)} {EXPECTED_FROM}; "
             f"rate ratio {self.rate_ratio:.2f} ({fmt_interval(self.ci)}), two-sided p = "
             f"{self.p_value:.3f} ({self.direction}; {self.method}).\n"
             f"Interval-jitter randomization p = {self.p_randomization:.3f}. Before the events, days "
@@ -181,7 +181,7 @@ class HeadlineResult:
         )
         first = (
             f"{label}: {self.observed:.0f} {unit} in days {a:+d} to {b:+d} after {self.n_events} "
-            f"events against {self.expected:.1f} expected {EXPECTED_FROM} — rate ratio "
+            f"{_events(self.n_events)} against {fmt_expected(self.observed, self.expected)} expected {EXPECTED_FROM} — rate ratio "
             f"{self.rate_ratio:.2f} ({fmt_interval(self.ci)}), p = {_fmt_p(self.p_value)}."
         )
         if self.p_value <= level:
@@ -234,6 +234,23 @@ def fmt_interval(ci: tuple[float, float], level: float = LEVEL) -> str:
     if lo <= 0:
         return f"{head} below {hi:.2f} (no lower bound)"
     return f"{head} {lo:.2f}–{hi:.2f}"
+
+
+def fmt_expected(observed: float, expected: float) -> str:
+    """The expected count with the fewest decimals (1 to 4) that give the printed rate ratio when divided into observed."""
+    if not (np.isfinite(expected) and expected > 0 and observed > 0):
+        return f"{expected:.1f}"
+    ratio = f"{observed / expected:.2f}"
+    for decimals in (1, 2, 3):
+        shown = float(f"{expected:.{decimals}f}")
+        if shown > 0 and f"{observed / shown:.2f}" == ratio:
+            return f"{expected:.{decimals}f}"
+    return f"{expected:.4f}"
+
+
+def _events(n: int) -> str:
+    """'event' or 'events' for a count."""
+    return "event" if n == 1 else "events"
 
 
 def _fmt_p(p: float) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from .. import config, events, windows
 from ..analysis import power as power_module
 from ..analysis import real_placebo
-from ..analysis.headline import EXPECTED_FROM, fmt_interval
+from ..analysis.headline import EXPECTED_FROM, fmt_expected, fmt_interval
 from ..events import files as event_files
 from ..events import reads as event_reads
 from ..events.reads import Snapshot
@@ -396,7 +396,7 @@ def sentence(r: StudyResult) -> str:
     opening = f"{r.verdict[0].upper()}{r.verdict[1:]} — " if r.verdict else ""
     return (
         f"{opening}{counted(r)}: {plural(r.observed, 'launch day')} in days {a:+d} to "
-        f"{b:+d} against {r.expected:.1f} expected {EXPECTED_FROM}, rate ratio "
+        f"{b:+d} against {fmt_expected(r.observed, r.expected)} expected {EXPECTED_FROM}, rate ratio "
         f"{_fmt(r.rate_ratio)} ({fmt_interval(r.ci)}), p = {r.p_value:.3f} (headline test: "
         f"{r.method})."
         + (f" {r.power_sentence}" if r.power_sentence else "")

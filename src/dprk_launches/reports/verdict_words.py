@@ -11,7 +11,7 @@ import warnings
 import pandas as pd
 
 from ..analysis import power as power_module
-from ..analysis.headline import HeadlineResult
+from ..analysis.headline import HeadlineResult, fmt_expected
 from .verdicts import (
     FINDING_FEWER,
     FINDING_MORE,
@@ -115,7 +115,8 @@ def lead_sentence(label: str, result: HeadlineResult, verdict: Verdict) -> str:
     )
     days = "launch day" if result.observed == 1 else "launch days"
     numbers = (
-        f"{result.observed:.0f} {days} against {result.expected:.1f} expected, rate ratio "
+        f"{result.observed:.0f} {days} against {fmt_expected(result.observed, result.expected)} "
+        "expected, rate ratio "
         f"{result.rate_ratio:.2f}, {_interval(result.ci)}"
     )
     if verdict.direction in (FINDING_MORE, FINDING_FEWER):
