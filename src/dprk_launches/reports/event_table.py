@@ -29,7 +29,7 @@ COLUMNS = [
     "source_url",
 ]
 RANGE_COLUMNS = ["end (own clock)", "end (Pyongyang)"]
-NOWRAP = {"date (own clock)", "date (Pyongyang)", *RANGE_COLUMNS}
+NOWRAP = {"date (own clock)", "date (Pyongyang)", "date_local", *RANGE_COLUMNS}
 
 
 def _day(value: object) -> str:

@@ -99,8 +99,21 @@ def launches_around(result: ClaimResult, days: int = TABLE_DAYS) -> pd.DataFrame
     event_local = pd.Timestamp(result.event_local_date)
     offset = (launch_days["date_local"] - event_local).dt.days
     around = launch_days[offset.abs() <= days].assign(days_after_event=offset)
+    added = launch_days.attrs.get("added", {})
+    rows = [added.get(f"{day:%Y-%m-%d}", {}) for day in around["date_local"]]
+    around["source"] = [_day_source(row) for row in rows]
+    around["source_url"] = [row.get("source_url", "") for row in rows]
     columns = ["date_local", "days_after_event", "n_missiles", "missile_types", "facilities"]
-    return around[columns].reset_index(drop=True)
+    around["date_local"] = around["date_local"].dt.strftime("%Y-%m-%d")
+    return around[[*columns, "source", "source_url"]].reset_index(drop=True)
+
+
+def _day_source(added: dict) -> str:
+    """Where one launch day comes from: CNS/NTI, or the supplement or CSIS row that added it."""
+    if not added:
+        return "CNS/NTI"
+    where = "our launch supplement" if added.get("source") == "supplement" else "CSIS"
+    return f"{where} ({added['kinds']})"
 
 
 def around_text(result: ClaimResult, around: pd.DataFrame, days: int = TABLE_DAYS) -> str:
@@ -109,7 +122,7 @@ def around_text(result: ClaimResult, around: pd.DataFrame, days: int = TABLE_DAY
     return (
         f"{plural(len(around), 'launch day')} within {days} days either side of "
         f"{pd.Timestamp(result.event_local_date):%d %b %Y} ({(offsets < 0).sum()} before, "
-        f"{(offsets > 0).sum()} after; CNS/NTI, launch days on the Pyongyang clock):"
+        f"{(offsets > 0).sum()} after; launch days on the Pyongyang clock, each with its source):"
     )
 
 
