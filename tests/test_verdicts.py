@@ -146,3 +146,14 @@ def test_raster_labels_every_used_event(daily: pd.DataFrame) -> None:
     fig = plots.plot_peri_event(offsets, n_events=3, daily_rate=0.05, rows=rows)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == rows.tolist()
+
+
+def test_display_tables_show_whole_counts_as_integers_and_round_the_rest() -> None:
+    from dprk_launches.reports import kit
+
+    frame = pd.DataFrame({"observed": [65.0, float("nan")], "expected": [49.1574, 2.0]})
+    shown = kit.rounded(frame)
+    assert shown["observed"].tolist()[0] == 65 and str(shown["observed"].dtype) == "Int64"
+    assert shown["expected"].tolist() == [49.157, 2.0]
+    halves = kit.rounded(pd.DataFrame({"observed": [1.5]}))  # a mean count stays a float
+    assert halves["observed"].tolist() == [1.5]

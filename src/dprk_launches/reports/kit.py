@@ -132,10 +132,18 @@ def fmt_p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+COUNT_COLUMNS = {"observed", "events", "events used", "launch days", "missiles", "n_events"}
+
+
 def rounded(frame: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
-    """The frame with its float columns rounded for display (dates and text untouched)."""
+    """The frame with its float columns rounded for display and its whole counts shown as integers."""
     floats = frame.select_dtypes("float").columns
-    return frame.round(dict.fromkeys(floats, digits))
+    shown = frame.round(dict.fromkeys(floats, digits))
+    for column in floats.intersection(list(COUNT_COLUMNS)):
+        values = shown[column].dropna()
+        if (values == values.round()).all():
+            shown[column] = shown[column].astype("Int64")
+    return shown
 
 
 def fmt_interval(low: float, high: float) -> str:
