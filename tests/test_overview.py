@@ -62,7 +62,8 @@ def test_headline_and_units_sentences_count_both_units(
     per_year = summary.per_year_frame(missiles)
     text = overview.headline_text(missiles, days, per_year)
     assert "holds 5 missiles on 3 launch days, 1990 to 29 Nov 2017" in text
-    assert "The busiest year, 2013, had 3 missiles on 1 launch days" in text
+    assert "The busiest year, 2013, had 3 missiles on 1 launch day:" in text
+    assert "supplement" not in text  # no series given: CNS/NTI alone
     units = overview.units_sentence(per_year, missiles, since=2012)
     assert units.startswith("Since 2012 a launch day carries **2.00 missiles**")
     assert "1 early rows dated only to a month" in units
@@ -179,3 +180,17 @@ def test_caveats_compute_every_number(missiles: pd.DataFrame, catalogue: pd.Data
     agreeing = overview.caveats(dataclasses.replace(data, cns2019=cns), since=2012)
     assert "the 2019 workbook and the later export agree up to 2013-03-01" in agreeing
     assert "has no rows for 2013 (counting from 2012)" in text
+
+
+def test_headline_says_what_the_launch_supplement_adds(
+    missiles: pd.DataFrame, days: pd.DataFrame
+) -> None:
+    per_year = summary.per_year_frame(missiles)
+    extra = pd.DataFrame(
+        {"date_local": pd.to_datetime(["2018-03-01", "2018-04-02"]), "n_missiles": [2, 1]}
+    )
+    series = pd.concat([days[["date_local", "n_missiles"]], extra], ignore_index=True)
+    series.attrs["added"] = {"2018-03-01": {"kinds": "ballistic"}, "2018-04-02": {}}
+    text = overview.headline_text(missiles, days, per_year, series)
+    assert "adds 2 launch days (3 missiles as reported)" in text
+    assert "runs to 2 Apr 2018." in text

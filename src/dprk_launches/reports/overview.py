@@ -25,6 +25,7 @@ class OverviewData:
     cns2019: pd.DataFrame
     provocations: pd.DataFrame
     catalogue: pd.DataFrame
+    series: pd.DataFrame | None = None
 
     @property
     def per_year(self) -> pd.DataFrame:
@@ -47,6 +48,7 @@ def load() -> OverviewData:
         cns2019=launches.load_missiles("cns2019"),
         provocations=launches.load_provocations(),
         catalogue=load_events(),
+        series=launches.load_launches(),
     )
 
 
@@ -55,16 +57,36 @@ def _day(value: pd.Timestamp) -> str:
     return f"{pd.Timestamp(value).day} {pd.Timestamp(value):%b %Y}"
 
 
-def headline_text(missiles: pd.DataFrame, days: pd.DataFrame, per_year: pd.DataFrame) -> str:
-    """The report's headline: size and span of the primary series, and its busiest year in both units."""
+def _days(n: int) -> str:
+    """'1 launch day' or 'n launch days'."""
+    return f"{n} launch day" if n == 1 else f"{n} launch days"
+
+
+def headline_text(
+    missiles: pd.DataFrame,
+    days: pd.DataFrame,
+    per_year: pd.DataFrame,
+    series: pd.DataFrame | None = None,
+) -> str:
+    """The report's headline: size and span of the primary series, what our supplement adds to it
+    (when the tests' `series` is given), and its busiest year in both units."""
     busiest = int(per_year["launch_days"].idxmax())
+    added = (series.attrs.get("added", {}) if series is not None else {}) or {}
+    supplement = ""
+    if added:
+        extra = series[series["date_local"].dt.strftime("%Y-%m-%d").isin(list(added))]
+        supplement = (
+            f" Our launch supplement adds {_days(len(extra))} ({int(extra['n_missiles'].sum())} "
+            f"missiles as reported) that CNS/NTI lacks, so the series the tests use runs to "
+            f"{_day(series['date_local'].max())}."
+        )
     return (
         f"The primary series (CNS/NTI, via the nagix mirror) holds {len(missiles)} missiles on "
-        f"{days['launch_id'].nunique()} launch days, {missiles['date_local'].min():%Y} to "
-        f"{_day(missiles['date_local'].max())} (Pyongyang clock). The busiest year, {busiest}, had "
-        f"{per_year.loc[busiest, 'missiles']} missiles on {per_year.loc[busiest, 'launch_days']} "
-        "launch days: counting missiles instead of launch days inflates salvo-heavy years, so every "
-        "number here names its unit."
+        f"{_days(days['launch_id'].nunique())}, {missiles['date_local'].min():%Y} to "
+        f"{_day(missiles['date_local'].max())} (Pyongyang clock).{supplement} The busiest year, "
+        f"{busiest}, had {per_year.loc[busiest, 'missiles']} missiles on "
+        f"{_days(int(per_year.loc[busiest, 'launch_days']))}: counting missiles instead of launch "
+        "days inflates salvo-heavy years, so every number here names its unit."
     )
 
 
