@@ -91,3 +91,27 @@ def test_empty_setting_turns_the_disk_cache_off(
     assert fitcache.cache_dir() is None
     fitcache.fit_intensity(daily)
     assert not list(tmp_path.rglob("*.npy"))
+
+
+def test_matching_hawkes_fit_is_cached_and_equals_a_fresh_fit(
+    daily: pd.DataFrame, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dprk_launches.analysis import era_hawkes, matching
+
+    fresh = era_hawkes.fit_hawkes(daily)
+    first = fitcache.hawkes_fit(daily)
+    np.testing.assert_allclose(first.params, fresh.params)
+    assert first.loglik == pytest.approx(fresh.loglik) and first.era_names == fresh.era_names
+    (path,) = folder.glob("*.npy")
+    monkeypatch.setattr(fitcache, "_MEMORY", {})
+
+    def refit(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the Hawkes fit was refitted instead of read from the cache")
+
+    monkeypatch.setattr(era_hawkes, "fit_hawkes", refit)
+    again = matching._try_fit(daily)
+    np.testing.assert_array_equal(again.params, first.params)
+    path.write_bytes(b"planted")  # a corrupt entry is refused and refitted, never used
+    monkeypatch.setattr(fitcache, "_MEMORY", {})
+    monkeypatch.setattr(era_hawkes, "fit_hawkes", lambda d: fresh)
+    np.testing.assert_allclose(fitcache.hawkes_fit(daily).params, fresh.params)

@@ -222,3 +222,17 @@ def test_profile_interval_matches_brute_force_root_finding(simulated) -> None:
                 xtol=1e-6,
             )
             assert end == pytest.approx(reference, abs=2e-3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(min_value=1, max_value=30), seed=st.integers(0, 10_000))
+def test_last_information_equals_the_inverse_hessian_entry(n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    a = rng.normal(size=(n + 1, n + 1))
+    hess = a @ a.T + 0.1 * np.eye(n + 1)  # a positive-definite Hessian
+    brute = 1 / np.linalg.inv(hess)[-1, -1]
+    assert modeltest.last_information(hess) == pytest.approx(brute, rel=1e-8)
+    singular = np.zeros((n + 2, n + 2))  # a parameter with no information: the SVD route
+    singular[:-1, :-1] = hess
+    singular[-1, -1] = 2.0
+    assert modeltest.last_information(singular) == pytest.approx(2.0)

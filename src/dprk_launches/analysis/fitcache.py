@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from . import history, kernels, model, spec
+from . import era_hawkes, history, kernels, model, spec
 
 CACHE_ENV = "DPRK_FIT_CACHE"
 _MEMORY: dict[str, np.ndarray] = {}
@@ -115,3 +115,35 @@ def fit_intensity(daily: pd.DataFrame) -> model.IntensityFit:
     """The model without event terms, fitted to a zero-filled daily calendar (`series.daily_counts`)."""
     index = pd.DatetimeIndex(daily.index)
     return null_fit(model.launch_days(daily), index, model.Design.build(index))
+
+
+def hawkes_fit(daily: pd.DataFrame) -> era_hawkes.HawkesFit:
+    """The era-level Hawkes fit on launch days that matched placebo dates use, cached like the null fit."""
+    index = pd.DatetimeIndex(daily.index)
+    y = (daily["launch_days"].to_numpy() > 0).astype(np.uint8)
+    days = np.ascontiguousarray(y).tobytes()
+    inputs = {
+        "code": hashlib.sha256(inspect.getsource(era_hawkes).encode()).hexdigest(),
+        "spec": "era_hawkes.fit_hawkes(launch_days)",
+        "calendar": f"{index[0]:%Y-%m-%d}/{len(index)}",
+        "launch_days": hashlib.sha256(days).hexdigest(),
+    }
+    key = hashlib.sha256(repr(sorted(inputs.items())).encode()).hexdigest()[:32]
+    eras = era_hawkes.Design.from_index(index).era_names
+    folder = cache_dir()
+    x = _load(key, folder, inputs, len(eras) + 5)
+    if x is None:
+        fitted = era_hawkes.fit_hawkes(daily)
+        x = np.concatenate([fitted.params, [fitted.loglik]])
+        _store(key, x, folder, inputs)
+    n = len(eras)
+    return era_hawkes.HawkesFit(
+        log_mu=x[:n].copy(),
+        season=(float(x[n]), float(x[n + 1])),
+        alpha=float(x[n + 2]),
+        kappa=float(x[n + 3]),
+        era_names=eras,
+        loglik=float(x[n + 4]),
+        n_days=len(y),
+        n_launch_days=int(y.sum()),
+    )

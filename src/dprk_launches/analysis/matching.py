@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import era_hawkes
+from . import era_hawkes, fitcache
 from .model import days_since_last
 
 SEASON_HALFWIDTH = 30
@@ -133,7 +133,7 @@ def matched_pools(
 def _try_fit(daily: pd.DataFrame) -> era_hawkes.HawkesFit | None:
     """Hawkes fit on launch days, or None when the calendar is too short or too quiet."""
     try:
-        return era_hawkes.fit_hawkes(daily)
+        return fitcache.hawkes_fit(daily)
     except ValueError:
         return None
 

@@ -203,8 +203,18 @@ def efficient_information(fit_: IntensityFit, y: np.ndarray) -> float:
     free = np.ones(len(x), dtype=bool)
     lo, hi = np.array(_bounds(fit_.design, None)).T
     free[:-1] &= (x[:-1] > lo[:-1] + 1e-8) & (x[:-1] < hi[:-1] - 1e-8)
-    sub = hess[np.ix_(free, free)]
-    return float(1 / np.linalg.pinv(sub)[-1, -1])
+    return last_information(hess[np.ix_(free, free)])
+
+
+def last_information(hess: np.ndarray) -> float:
+    """1 / (H^-1)[-1, -1]: the Schur complement of the last parameter, by one solve (an SVD
+    pseudo-inverse when the rest is singular)."""
+    try:
+        rest = np.linalg.solve(hess[:-1, :-1], hess[:-1, -1])
+        info = float(hess[-1, -1] - hess[:-1, -1] @ rest)
+    except np.linalg.LinAlgError:
+        info = float("nan")
+    return info if np.isfinite(info) and info > 0 else float(1 / np.linalg.pinv(hess)[-1, -1])
 
 
 def numerical_hessian(gradient: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
