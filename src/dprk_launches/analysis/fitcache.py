@@ -123,7 +123,9 @@ def hawkes_fit(daily: pd.DataFrame) -> era_hawkes.HawkesFit:
     y = (daily["launch_days"].to_numpy() > 0).astype(np.uint8)
     days = np.ascontiguousarray(y).tobytes()
     inputs = {
-        "code": hashlib.sha256(inspect.getsource(era_hawkes).encode()).hexdigest(),
+        "code": hashlib.sha256(
+            "".join(inspect.getsource(m) for m in (era_hawkes, history, kernels)).encode()
+        ).hexdigest(),
         "spec": "era_hawkes.fit_hawkes(launch_days)",
         "calendar": f"{index[0]:%Y-%m-%d}/{len(index)}",
         "launch_days": hashlib.sha256(days).hexdigest(),
