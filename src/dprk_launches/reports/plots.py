@@ -111,7 +111,8 @@ def plot_peri_event(
         )
     bottom.axvline(0, color="#b33", lw=1)
     bottom.set(xlabel="days from event", ylabel=f"launch days per {bin_days} days")
-    bottom.legend(frameon=False)
+    # below the axis, never over the bars
+    bottom.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=2)
     fig.tight_layout()
     return fig
 
