@@ -4,9 +4,10 @@ Every candidate background (`CANDIDATES`, the model's flexibility: era levels or
 random-walk step, a second calendar-year walk, harmonics, trigger delay) is fitted at each of ~520 rolling origins from 2014 to the
 last data day less 30 days, seeing only the launch days up to the origin, and asked for the chance of a
 launch day within 1, 7 and 30 days. The model in `model.FORECAST` must be the background with the best
-mean Brier skill over the three horizons; on the best background, pools with the recent launch-day rate (`POOLS`: weights
-and look-backs, `forecaster.pool`) are scored from the same fits, and the forecaster
-(`backtest.FORECASTER`, the model with `forecaster.POOL_WEIGHT` and `POOL_DAYS`) must be the best of
+mean Brier skill over the three horizons; on the best background, pools with the recent launch-day rate, alone or beside the long-run rate
+(`POOLS`: weights and look-backs, `forecaster.pool`) are scored from the same fits, and the forecaster
+(`backtest.FORECASTER`, the model with `forecaster.RECENT_WEIGHT`, `POOL_DAYS`, `LONG_WEIGHT` and
+`LONG_DAYS`) must be the best of
 all by that measure (the JSON says whether both hold). Prints one JSON object and writes it to
 benchmarks/results/backtest.json.
 """
@@ -49,7 +50,16 @@ CANDIDATES: tuple[model.Spec, ...] = (
     model.Spec(eras=False, block_months=3, step_sd=0.5, n_harmonics=4, season_sd=0.5),
     model.Spec(eras=False, block_months=3, step_sd=0.5, n_harmonics=0),
 )
-POOLS = tuple((w, days) for days in (90, 180, 365) for w in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6))
+# (recent weight, its look-back in days, long-run weight, its look-back): the recent rate alone, then
+# with a long-run rate beside it (a lull ends at about the long-run rate)
+POOLS = tuple(
+    (w, days, 0.0, 0) for days in (90, 180, 365) for w in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+) + tuple(
+    (w, 90, v, long_days)
+    for long_days in (1825, 3650)
+    for w in (0.2, 0.3, 0.4)
+    for v in (0.1, 0.2, 0.3)
+)
 
 
 def real_record() -> tuple[np.ndarray, pd.DatetimeIndex]:
@@ -103,11 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     labels = [spec.label for spec in CANDIDATES]
     best_model = max(labels, key=mean_skill)
     best_spec = next(spec for spec in CANDIDATES if spec.label == best_model)
-    pools = [backtest.pool_label(best_spec, w, days) for w, days in POOLS]
+    pools = [backtest.pool_label(best_spec, *mix) for mix in POOLS]
     for spec in dict.fromkeys((best_spec, model.FORECAST)):  # the named model's pools, if it lost
-        for w, days in POOLS:
-            p = backtest.pooled(forecasts[spec.label], y, pos, w, days)
-            table[backtest.pool_label(spec, w, days)] = {
+        for mix in POOLS:
+            p = backtest.pooled(forecasts[spec.label], y, pos, *mix)
+            table[backtest.pool_label(spec, *mix)] = {
                 f"{h}d": backtest.evaluate(p[:, i], obs[h], forecasts["rate_90d"][:, i])
                 for i, h in enumerate(backtest.HORIZONS)
             }

@@ -178,7 +178,7 @@ def test_chance_is_one_minus_exp_of_the_pooled_launch_free_intensities(seed: dic
     path = model.launch_days(daily)
     path[pos + 1 :] = 0.0
     w = forecaster.POOL_WEIGHT
-    rate = forecaster.recent_rate(path, pos)
+    rate = forecaster.pool_rate(path, pos)
     lam = (1 - w) * fit.intensity(path)[pos + 1 : pos + 1 + 7] + w * rate
     assert lam[0] > 0
     assert seed["prob_launch_within"] == pytest.approx(1 - np.exp(-lam[0]), rel=1e-9)

@@ -54,7 +54,7 @@ def test_k_day_chances_equal_a_brute_force_simulation(simulated) -> None:
     own = truth.launch_free_chances(y, pos, 20)
     for weight, exact in (
         (0.0, own),
-        (0.5, forecaster.pool(own, forecaster.recent_rate(y, pos), 0.5)),
+        (0.5, forecaster.pool(own, forecaster.pool_rate(y, pos), 0.5)),
     ):
         rng = np.random.default_rng(1)
         paths = forecaster.simulate_paths(truth, y, pos, 20, 40_000, rng, weight)
@@ -84,6 +84,22 @@ def test_recent_rate_is_the_smoothed_share_of_launch_days() -> None:
     assert forecaster.recent_rate(y, 10, 90) == pytest.approx(-np.log1p(-0.5 / 12))
     with pytest.raises(ValueError, match="pool weight"):
         forecaster.pool(np.array([0.1]), 0.01, 1.5)
+
+
+def test_pooling_with_the_mixed_rate_is_pooling_with_both_rates() -> None:
+    rng = np.random.default_rng(4)
+    y = (rng.random(5000) < 0.03).astype(float)
+    pos, lam = 4000, np.full(30, 0.02)
+    own = -np.expm1(-np.cumsum(lam))
+    recent, long_run = forecaster.recent_rate(y, pos, 90), forecaster.recent_rate(y, pos, 3650)
+    w, v = forecaster.RECENT_WEIGHT, forecaster.LONG_WEIGHT
+    both = (1 - w - v) * lam + w * recent + v * long_run
+    np.testing.assert_allclose(
+        forecaster.pool(own, forecaster.pool_rate(y, pos), forecaster.POOL_WEIGHT),
+        -np.expm1(-np.cumsum(both)),
+        rtol=1e-12,
+    )
+    assert forecaster.pool_rate(y, pos, (0.3, 90), (0.0, 3650)) == pytest.approx(recent)
 
 
 def test_recovers_the_background_step_from_simulated_data(simulated) -> None:

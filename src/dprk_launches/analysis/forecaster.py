@@ -6,11 +6,13 @@ suite prints. `fit_until` fits it to the launch days up to a day (no later day i
 `rolling_chances` does both for many days in order, each fit warm-started from the last, which is
 how `make backtest` scores the forecaster out of sample and how `forecast` states its track record.
 
-A forecast looks further ahead than the fit: the model's day intensities are pooled with the launch-day
-rate of the last POOL_DAYS days, (1 - POOL_WEIGHT) * lambda_model + POOL_WEIGHT * rate (`pool`). On its
-own the model's month level sinks in a lull and it states tiny chances that launches then break (its
-lowest 7-day decile said 0.5% where 3.5% followed); the pooled rate is the chance that the tempo has
-turned. The weight and the look-back are chosen by the backtest (`make backtest`, "pools"), and the
+A forecast looks further ahead than the fit: the model's day intensities are pooled with two
+launch-day rates known at the origin, that of the last POOL_DAYS days and the long-run one of the last
+LONG_DAYS days: (1 - RECENT_WEIGHT - LONG_WEIGHT) * lambda_model + RECENT_WEIGHT * recent rate +
+LONG_WEIGHT * long-run rate (`pool` with `pool_rate`). On its own the model's month level sinks in a
+lull and it states tiny chances that launches then break (its lowest 7-day decile said 0.5% where 3.5%
+followed); the recent rate is the chance that the tempo has turned, the long-run rate that a lull
+ends. The weights and look-backs are chosen by the backtest (`make backtest`, "pools"), and the
 k-day chances stay exact under the pooled intensity (`simulate_paths` draws from the same one).
 """
 
@@ -25,7 +27,10 @@ from . import fitcache, model
 from .history import excitation
 
 POOL_DAYS = 90
-POOL_WEIGHT = 0.3
+RECENT_WEIGHT = 0.3
+LONG_DAYS = 3650
+LONG_WEIGHT = 0.2
+POOL_WEIGHT = RECENT_WEIGHT + LONG_WEIGHT
 
 
 def smoothed_rate(y: np.ndarray, first: np.ndarray, pos: int | np.ndarray) -> np.ndarray:
@@ -39,6 +44,20 @@ def recent_rate(y: np.ndarray, pos: int | np.ndarray, days: int = POOL_DAYS) -> 
     """Day intensity of the smoothed launch-day rate of the `days` days up to pos: -log(1 - rate)."""
     first = np.maximum(np.asarray(pos) + 1 - days, 0)
     return -np.log1p(-smoothed_rate(y, first, pos))
+
+
+def pool_rate(
+    y: np.ndarray,
+    pos: int | np.ndarray,
+    recent: tuple[float, int] = (RECENT_WEIGHT, POOL_DAYS),
+    long_run: tuple[float, int] = (LONG_WEIGHT, LONG_DAYS),
+) -> np.ndarray:
+    """The day intensity the model is pooled with: the recent and the long-run launch-day rates up to
+    pos, each in its weight's share (pooling with it at the summed weight is pooling with both)."""
+    (w, days), (v, long_days) = recent, long_run
+    if w + v <= 0:
+        return recent_rate(y, pos, days)
+    return (w * recent_rate(y, pos, days) + v * recent_rate(y, pos, long_days)) / (w + v)
 
 
 def pool(
@@ -113,7 +132,8 @@ def chances_after(
     """P(at least one launch day within d days after the fit's last day), d = 1..horizon.
 
     The calendar is carried `horizon` days past the fit (the random walk's last level, the season of
-    those days) and the model is pooled with the recent rate (`pool`, weight 0: the model alone);
+    those days) and the model is pooled with the recent and long-run rates (`pool_rate`; weight 0:
+    the model alone);
     launch days after the fit's last day are never read.
     """
     pos = fit_.n_days - 1
@@ -122,7 +142,7 @@ def chances_after(
     path[: pos + 1] = y[: pos + 1]
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         own = model.extend(fit_, ahead).launch_free_chances(path, pos, horizon)
-    return pool(own, recent_rate(y, pos), weight)
+    return pool(own, pool_rate(y, pos), weight)
 
 
 def rolling_chances(
@@ -161,7 +181,7 @@ def simulate_paths(
     """Launch-day paths (n_paths x horizon, 0/1) for days pos+1 .. pos+horizon given y up to pos.
 
     A brute-force simulation of the pooled intensity day by day (the model's excitation, days since
-    the last launch and 30/90-day counts follow each path; the recent rate is the one known at pos);
+    the last launch and 30/90-day counts follow each path; the pooled rate is the one known at pos);
     `fit_` must cover those days (`model.extend`).
     """
     if not 0 <= pos < fit_.n_days - horizon:
@@ -174,7 +194,7 @@ def simulate_paths(
     seen = np.flatnonzero(hist)
     last = np.full(n_paths, seen[-1] - (pos + 1) if len(seen) else -(10**9), dtype=np.int64)
     cum = np.concatenate([[0], np.cumsum(hist)])
-    rate = float(recent_rate(hist, pos))
+    rate = float(pool_rate(hist, pos))
     paths = np.zeros((n_paths, horizon))
     for d in range(horizon):
         t = pos + 1 + d
