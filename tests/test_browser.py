@@ -219,11 +219,18 @@ def test_claim_page_lists_its_event_on_both_clocks_in_chromium(
     browser, built_reports: Path
 ) -> None:
     context, page, outside, errors = _open(browser, built_reports / "03_case_january_2022.html")
-    rows = _csv_rows(page, "a.dprk-csv")
+    rows = _csv_rows(page, "#events-claim-events a.dprk-csv")
     links = page.eval_on_selector_all(
-        ".dprk-events-table a", "links => links.map(a => a.getAttribute('href'))"
+        "#events-claim-events .dprk-events-table a",
+        "links => links.map(a => a.getAttribute('href'))",
     )
+    around = _csv_rows(page, "#events-launches-around a.dprk-csv")
     context.close()
+    assert len(around) and set(around["source"]) <= {
+        "CNS/NTI",
+        "our launch supplement (ballistic)",
+    }  # January 2022 is CNS/NTI's; every launch day names where it comes from
+    assert "2022-01-14" in set(around["date_local"])
     assert outside == [] and errors == []
     claim = rows.iloc[0]
     assert claim["event_id"] == "claim" and claim["used"] == "True"

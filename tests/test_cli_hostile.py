@@ -205,7 +205,7 @@ OPENING = re.compile(
     r"(?P<observed>\d+) launch days? in days"
 )
 SUMMARY = re.compile(
-    r"after (?P<n_events>\d+) events: observed (?P<observed>\d+),.*"
+    r"after (?P<n_events>\d+) events?: observed (?P<observed>\d+),.*"
     r"Before the events, days \[-?\d+, -?\d+\]: observed (?P<observed_pre>\d+)",
     re.DOTALL,
 )
