@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from ..windows import event_positions, union_window_mask, window_counts
+from ..words import plural
 from . import fitcache, identifiability, model, modeltest, shift
 from .conditional import weighted_bernoulli_sf
 
@@ -140,7 +141,7 @@ class HeadlineResult:
         a, b = self.window
         unit = self.unit.replace("_", " ")
         return (
-            f"{unit.capitalize()} in days [{a}, {b}] after {self.n_events} {_events(self.n_events)}: observed "
+            f"{unit.capitalize()} in days [{a}, {b}] after {plural(self.n_events, 'event')}: observed "
             f"{self.observed:.0f}, expected {fmt_expected(self.observed, self.expected)} {EXPECTED_FROM}; "
             f"rate ratio {self.rate_ratio:.2f} ({fmt_interval(self.ci)}), two-sided p = "
             f"{self.p_value:.3f} ({self.direction}; {self.method}).\n"
@@ -180,8 +181,8 @@ class HeadlineResult:
             "" if self.observed == 1 else "s"
         )
         first = (
-            f"{label}: {self.observed:.0f} {unit} in days {a:+d} to {b:+d} after {self.n_events} "
-            f"{_events(self.n_events)} against {fmt_expected(self.observed, self.expected)} expected {EXPECTED_FROM} — rate ratio "
+            f"{label}: {self.observed:.0f} {unit} in days {a:+d} to {b:+d} after "
+            f"{plural(self.n_events, 'event')} against {fmt_expected(self.observed, self.expected)} expected {EXPECTED_FROM} — rate ratio "
             f"{self.rate_ratio:.2f} ({fmt_interval(self.ci)}), p = {_fmt_p(self.p_value)}."
         )
         if self.p_value <= level:
@@ -246,11 +247,6 @@ def fmt_expected(observed: float, expected: float) -> str:
         if shown > 0 and f"{observed / shown:.2f}" == ratio:
             return f"{expected:.{decimals}f}"
     return f"{expected:.4f}"
-
-
-def _events(n: int) -> str:
-    """'event' or 'events' for a count."""
-    return "event" if n == 1 else "events"
 
 
 def _fmt_p(p: float) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ..windows import union_window_mask
+from ..words import plural
 from . import fitcache, model, modeltest
 from .headline import PRE_WINDOW, EventDates, check_window, needs_both_tests, usable_positions
 
@@ -28,7 +29,7 @@ class PowerResult:
         """One sentence a report can print (an upper bound when the headline needs both tests)."""
         effect = 2.0 if 2.0 in self.table.index else float(self.table.index[len(self.table) // 2])
         opening = (
-            f"With {self.n_events} event{'' if self.n_events == 1 else 's'}, a {effect:g}-fold "
+            f"With {plural(self.n_events, 'event')}, a {effect:g}-fold "
             f"launch rate in days [{self.window[0]}, {self.window[1]}] would be detected"
         )
         if self.needs_both_tests:

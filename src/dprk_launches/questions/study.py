@@ -21,7 +21,8 @@ from ..events import files as event_files
 from ..events import reads as event_reads
 from ..events.reads import Snapshot
 from ..records import schemas
-from .claim.check import PRE_DAYS, headline_fields, launch_data, plural
+from ..words import plural
+from .claim.check import PRE_DAYS, headline_fields, launch_data
 from .claim.inputs import ClaimError, check_kinds
 
 __all__ = [

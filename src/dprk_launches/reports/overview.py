@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..events import load_events, per_category_year
 from ..records import launches
+from ..words import plural
 from .summary import clock_description, per_year_frame
 
 SINCE = 2012
@@ -57,11 +58,6 @@ def _day(value: pd.Timestamp) -> str:
     return f"{pd.Timestamp(value).day} {pd.Timestamp(value):%b %Y}"
 
 
-def _days(n: int) -> str:
-    """'1 launch day' or 'n launch days'."""
-    return f"{n} launch day" if n == 1 else f"{n} launch days"
-
-
 def headline_text(
     missiles: pd.DataFrame,
     days: pd.DataFrame,
@@ -76,16 +72,16 @@ def headline_text(
     if added:
         extra = series[series["date_local"].dt.strftime("%Y-%m-%d").isin(list(added))]
         supplement = (
-            f" Our launch supplement adds {_days(len(extra))} ({int(extra['n_missiles'].sum())} "
+            f" Our launch supplement adds {plural(len(extra), 'launch day')} ({int(extra['n_missiles'].sum())} "
             f"missiles as reported) that CNS/NTI lacks, so the series the tests use runs to "
             f"{_day(series['date_local'].max())}."
         )
     return (
         f"The primary series (CNS/NTI, via the nagix mirror) holds {len(missiles)} missiles on "
-        f"{_days(days['launch_id'].nunique())}, {missiles['date_local'].min():%Y} to "
+        f"{plural(days['launch_id'].nunique(), 'launch day')}, {missiles['date_local'].min():%Y} to "
         f"{_day(missiles['date_local'].max())} (Pyongyang clock).{supplement} The busiest year, "
         f"{busiest}, had {per_year.loc[busiest, 'missiles']} missiles on "
-        f"{_days(int(per_year.loc[busiest, 'launch_days']))}: counting missiles instead of launch "
+        f"{plural(int(per_year.loc[busiest, 'launch_days']), 'launch day')}: counting missiles instead of launch "
         "days inflates salvo-heavy years, so every number here names its unit."
     )
 

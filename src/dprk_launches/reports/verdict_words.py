@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..analysis import power as power_module
 from ..analysis.headline import HeadlineResult, fmt_expected
+from ..words import plural
 from .verdicts import (
     FINDING_FEWER,
     FINDING_MORE,
@@ -83,8 +84,8 @@ def power_sentence(
 def _events_words(n_events: int, n_rows: int | None) -> str:
     """'54 events', or '56 events on 54 distinct days' when rows share a day."""
     if n_rows is None or n_rows == n_events:
-        return f"{n_events} event{'' if n_events == 1 else 's'}"
-    return f"{n_rows} events on {n_events} distinct day{'' if n_events == 1 else 's'}"
+        return plural(n_events, "event")
+    return f"{n_rows} events on {plural(n_events, 'distinct day')}"
 
 
 def _share(value: float) -> str:

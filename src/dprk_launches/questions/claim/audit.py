@@ -6,7 +6,8 @@ import pandas as pd
 
 from ... import events
 from ...reports import event_table
-from .check import ClaimResult, plural
+from ...words import plural
+from .check import ClaimResult
 from .report import event_name
 
 CHECKED = "the event checked: its Pyongyang day starts the window"

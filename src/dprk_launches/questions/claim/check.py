@@ -37,7 +37,7 @@ from .inputs import (
     unknown_launch,
 )
 from .result import ClaimResult, Statement, claim_from_json
-from .verdict import ALPHA, fmt_chance, fmt_p, plural, verdict
+from .verdict import ALPHA, fmt_chance, fmt_p, verdict
 
 __all__ = [
     "ALPHA",
@@ -58,7 +58,6 @@ __all__ = [
     "fmt_chance",
     "fmt_p",
     "headline_fields",
-    "plural",
     "pyongyang_day",
     "verdict",
 ]

@@ -7,9 +7,10 @@ import pandas as pd
 from ... import events, windows
 from ...records import supplement as launch_supplement
 from ...reports import plots
+from ...words import plural
 from . import check as claim
 from . import verdict as claimverdict
-from .check import PRE_DAYS, ClaimResult, fmt_chance, fmt_p, plural
+from .check import PRE_DAYS, ClaimResult, fmt_chance, fmt_p
 
 AROUND_DAYS = 60
 TABLE_DAYS = 30

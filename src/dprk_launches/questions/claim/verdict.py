@@ -9,6 +9,7 @@ jitter randomization test as confirmation; the model chance describes and does n
 
 from __future__ import annotations
 
+from ...words import plural
 from .inputs import PRE_DAYS
 from .result import ClaimResult
 
@@ -23,11 +24,6 @@ def fmt_chance(p: float) -> str:
 def fmt_p(p: float) -> str:
     """A p-value for prose: three decimals, or '< 0.001'."""
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def plural(n: int, word: str) -> str:
-    """'1 day' / '3 days'."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def listing(items: list[str]) -> str:
