@@ -37,31 +37,35 @@ def cache_dir() -> Path | None:
 
 
 @cache
-def _code_digest() -> str:
-    """sha256 of the model's source code: a changed model never reads an old fit."""
-    text = (
-        inspect.getsource(model)
-        + inspect.getsource(spec)
-        + inspect.getsource(history)
-        + inspect.getsource(kernels)
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
+def _code_digest(*modules: object) -> str:
+    """sha256 of a fit's source code (by default the intensity model's): a changed model never reads
+    an old fit."""
+    chosen = modules or (model, spec, history, kernels)
+    return hashlib.sha256("".join(inspect.getsource(m) for m in chosen).encode()).hexdigest()
 
 
-def _inputs(y: np.ndarray, index: pd.DatetimeIndex, spec_: spec.Spec) -> dict[str, str]:
-    """What a fit is made from: the model's code and spec, the calendar, the sha256 of the launch days."""
+def _inputs(
+    y: np.ndarray, index: pd.DatetimeIndex, spec_: object, code: str | None = None
+) -> dict[str, str]:
+    """What a fit is made from: its code (the model's by default) and spec, the calendar, the sha256
+    of the launch days."""
     days = np.ascontiguousarray(y, dtype=np.uint8).tobytes()
     return {
-        "code": _code_digest(),
-        "spec": repr(spec_),
+        "code": code or _code_digest(),
+        "spec": spec_ if isinstance(spec_, str) else repr(spec_),
         "calendar": f"{index[0]:%Y-%m-%d}/{len(index)}",
         "launch_days": hashlib.sha256(days).hexdigest(),
     }
 
 
+def _key(inputs: dict[str, str]) -> str:
+    """Cache key of a fit's inputs."""
+    return hashlib.sha256(repr(sorted(inputs.items())).encode()).hexdigest()[:32]
+
+
 def fit_key(y: np.ndarray, index: pd.DatetimeIndex, spec_: spec.Spec = spec.FORECAST) -> str:
     """Cache key of a launch-day series on a calendar, fitted with a spec."""
-    return hashlib.sha256(repr(sorted(_inputs(y, index, spec_).items())).encode()).hexdigest()[:32]
+    return _key(_inputs(y, index, spec_))
 
 
 def _load(key: str, folder: Path | None, inputs: dict[str, str], size: int) -> np.ndarray | None:
@@ -99,7 +103,7 @@ def _store(key: str, x: np.ndarray, folder: Path | None, inputs: dict[str, str])
 def null_fit(y: np.ndarray, index: pd.DatetimeIndex, design: model.Design) -> model.IntensityFit:
     """The fit without an event term (beta = 0) of launch days y on a calendar, cached."""
     inputs = _inputs(y, index, design.spec)
-    key = fit_key(y, index, design.spec)
+    key = _key(inputs)
     folder = cache_dir()
     x = _load(key, folder, inputs, model.n_params(design))
     if x is not None:
@@ -121,16 +125,9 @@ def hawkes_fit(daily: pd.DataFrame) -> era_hawkes.HawkesFit:
     """The era-level Hawkes fit on launch days that matched placebo dates use, cached like the null fit."""
     index = pd.DatetimeIndex(daily.index)
     y = (daily["launch_days"].to_numpy() > 0).astype(np.uint8)
-    days = np.ascontiguousarray(y).tobytes()
-    inputs = {
-        "code": hashlib.sha256(
-            "".join(inspect.getsource(m) for m in (era_hawkes, history, kernels)).encode()
-        ).hexdigest(),
-        "spec": "era_hawkes.fit_hawkes(launch_days)",
-        "calendar": f"{index[0]:%Y-%m-%d}/{len(index)}",
-        "launch_days": hashlib.sha256(days).hexdigest(),
-    }
-    key = hashlib.sha256(repr(sorted(inputs.items())).encode()).hexdigest()[:32]
+    code = _code_digest(era_hawkes, history, kernels)
+    inputs = _inputs(y, index, "era_hawkes.fit_hawkes(launch_days)", code)
+    key = _key(inputs)
     eras = era_hawkes.Design.from_index(index).era_names
     folder = cache_dir()
     x = _load(key, folder, inputs, len(eras) + 5)
