@@ -143,7 +143,7 @@ def model_chances(
 ) -> np.ndarray:
     """The forecaster's k-day chances at each origin, fitted to the launch days up to it only.
 
-    `weight` 0 scores the model alone (no pool with the recent rate).
+    `weight` 0 scores the model alone (no pool with the recent or long-run rate).
     """
     horizons = list(horizons)
     curve = forecaster.rolling_chances(
